@@ -1,0 +1,265 @@
+//! What a scan does, validated once: [`Config`] and its [`ConfigBuilder`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::lsh::Banding;
+use crate::minhash::SketchParams;
+use crate::normalize::{NORMALIZATION_VERSION, UnitChoice};
+
+/// The seed of every hash rehash computes. Fixed, so that hash values,
+/// signatures and reports are the same on every run and platform.
+pub const SEED: u64 = 0x7265_6861_7368_0001;
+
+/// Which member of a cluster is the one to keep.
+#[derive(
+    Clone, Copy, Debug, Default, Eq, PartialEq, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    /// The first in input order.
+    #[default]
+    First,
+    /// The one with the most words; ties go to the first in input order.
+    Longest,
+}
+
+/// A validated scan configuration. Build one with [`Config::builder`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub(crate) shingle_size: u32,
+    pub(crate) num_perm: u32,
+    pub(crate) threshold: f64,
+    pub(crate) banding: Banding,
+    pub(crate) unit: UnitChoice,
+    pub(crate) keep: Keep,
+    pub(crate) max_bucket: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        // The defaults are valid by construction.
+        ConfigBuilder::new().build().expect("default configuration is valid")
+    }
+}
+
+impl Config {
+    /// A builder with the default settings.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::new()
+    }
+
+    /// The parameters that determine every signature.
+    pub fn sketch_params(&self) -> SketchParams {
+        SketchParams {
+            shingle_size: self.shingle_size,
+            num_perm: self.num_perm,
+            seed: SEED,
+            normalization: NORMALIZATION_VERSION,
+        }
+    }
+
+    /// The LSH banding in use.
+    pub fn banding(&self) -> Banding {
+        self.banding
+    }
+
+    /// The Jaccard similarity at or above which two documents are
+    /// near-duplicates.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// The cluster representative policy.
+    pub fn keep(&self) -> Keep {
+        self.keep
+    }
+
+    /// Tokens per shingle.
+    pub fn shingle_size(&self) -> u32 {
+        self.shingle_size
+    }
+}
+
+/// Builds a [`Config`]. Every setter documents its default; [`build`]
+/// checks them all, so later stages cannot fail on settings.
+///
+/// [`build`]: ConfigBuilder::build
+#[derive(Clone, Debug)]
+pub struct ConfigBuilder {
+    shingle_size: u32,
+    num_perm: u32,
+    threshold: f64,
+    bands: Option<u32>,
+    rows: Option<u32>,
+    unit: UnitChoice,
+    keep: Keep,
+    max_bucket: usize,
+}
+
+impl Default for ConfigBuilder {
+    fn default() -> ConfigBuilder {
+        ConfigBuilder::new()
+    }
+}
+
+impl ConfigBuilder {
+    /// The defaults.
+    pub fn new() -> ConfigBuilder {
+        ConfigBuilder {
+            shingle_size: 5,
+            num_perm: 128,
+            threshold: 0.8,
+            bands: None,
+            rows: None,
+            unit: UnitChoice::Auto,
+            keep: Keep::First,
+            max_bucket: 1000,
+        }
+    }
+
+    /// Tokens per shingle, 1 to 64. By default, 5.
+    pub fn shingle_size(&mut self, k: u32) -> &mut ConfigBuilder {
+        self.shingle_size = k;
+        self
+    }
+
+    /// Slots per MinHash signature, 1 to 4096. By default, 128.
+    pub fn num_perm(&mut self, n: u32) -> &mut ConfigBuilder {
+        self.num_perm = n;
+        self
+    }
+
+    /// Jaccard similarity of shingle sets at or above which two documents
+    /// are near-duplicates, in (0, 1]. By default, 0.8.
+    pub fn threshold(&mut self, t: f64) -> &mut ConfigBuilder {
+        self.threshold = t;
+        self
+    }
+
+    /// LSH bands. By default, chosen with the rows from the threshold by
+    /// [`Banding::for_threshold`]; given alone, rows are `num_perm / bands`.
+    pub fn bands(&mut self, bands: Option<u32>) -> &mut ConfigBuilder {
+        self.bands = bands;
+        self
+    }
+
+    /// Slots per LSH band. By default, chosen with the bands; given alone,
+    /// bands are `num_perm / rows`.
+    pub fn rows(&mut self, rows: Option<u32>) -> &mut ConfigBuilder {
+        self.rows = rows;
+        self
+    }
+
+    /// Words or characters as tokens. By default, chosen per document.
+    pub fn unit(&mut self, unit: UnitChoice) -> &mut ConfigBuilder {
+        self.unit = unit;
+        self
+    }
+
+    /// Which cluster member to keep. By default, the first.
+    pub fn keep(&mut self, keep: Keep) -> &mut ConfigBuilder {
+        self.keep = keep;
+        self
+    }
+
+    /// LSH buckets with more documents than this are chained rather than
+    /// paired all with all. At least 2; by default, 1000.
+    pub fn max_bucket(&mut self, n: usize) -> &mut ConfigBuilder {
+        self.max_bucket = n;
+        self
+    }
+
+    /// Validates the settings.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::InvalidConfig`] naming the first bad setting.
+    pub fn build(&self) -> Result<Config> {
+        if !(1..=64).contains(&self.shingle_size) {
+            return Err(Error::config(format!(
+                "shingle size must be between 1 and 64, not {}",
+                self.shingle_size
+            )));
+        }
+        if !(1..=4096).contains(&self.num_perm) {
+            return Err(Error::config(format!(
+                "num_perm must be between 1 and 4096, not {}",
+                self.num_perm
+            )));
+        }
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return Err(Error::config(format!(
+                "threshold must be in (0, 1], not {}",
+                self.threshold
+            )));
+        }
+        if self.max_bucket < 2 {
+            return Err(Error::config("max_bucket must be at least 2"));
+        }
+        let n = self.num_perm;
+        let banding = match (self.bands, self.rows) {
+            (None, None) => Banding::for_threshold(self.threshold, n),
+            (Some(b), Some(r)) => Banding { bands: b, rows: r },
+            (Some(b), None) => Banding { bands: b, rows: n / b.max(1) },
+            (None, Some(r)) => Banding { bands: n / r.max(1), rows: r },
+        };
+        if banding.bands == 0 || banding.rows == 0 {
+            return Err(Error::config(format!(
+                "bands and rows must be at least 1 (bands {}, rows {})",
+                banding.bands, banding.rows
+            )));
+        }
+        if u64::from(banding.bands) * u64::from(banding.rows) > u64::from(n) {
+            return Err(Error::config(format!(
+                "bands × rows ({} × {}) exceeds num_perm ({n})",
+                banding.bands, banding.rows
+            )));
+        }
+        Ok(Config {
+            shingle_size: self.shingle_size,
+            num_perm: self.num_perm,
+            threshold: self.threshold,
+            banding,
+            unit: self.unit,
+            keep: self.keep,
+            max_bucket: self.max_bucket,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = Config::default();
+        assert_eq!(c.shingle_size, 5);
+        assert!(c.banding.slots() <= c.num_perm);
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let err = Config::builder().threshold(0.0).build().unwrap_err();
+        assert!(err.to_string().contains("threshold"), "{err}");
+        let err = Config::builder()
+            .bands(Some(20))
+            .rows(Some(8))
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("exceeds num_perm"), "{err}");
+        let err = Config::builder().shingle_size(0).build().unwrap_err();
+        assert!(err.to_string().contains("shingle size"), "{err}");
+        let err = Config::builder().rows(Some(200)).build().unwrap_err();
+        assert!(err.to_string().contains("at least 1"), "{err}");
+    }
+
+    #[test]
+    fn one_of_bands_and_rows_derives_the_other() {
+        let c = Config::builder().bands(Some(32)).build().unwrap();
+        assert_eq!(c.banding, Banding { bands: 32, rows: 4 });
+        let c = Config::builder().num_perm(64).rows(Some(4)).build().unwrap();
+        assert_eq!(c.banding, Banding { bands: 16, rows: 4 });
+    }
+}

@@ -1,0 +1,122 @@
+//! Transparent decompression of gzip and zstd input, detected by magic
+//! bytes rather than file names.
+
+use std::io::{self, Read};
+
+/// A compression format rehash can read.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum Compression {
+    /// RFC 1952, including concatenated members (as `pigz` and `bgzip`
+    /// write them).
+    Gzip,
+    /// Zstandard, including concatenated frames.
+    Zstd,
+}
+
+impl Compression {
+    /// The format whose magic bytes start `data`, if any.
+    pub fn detect(data: &[u8]) -> Option<Compression> {
+        if data.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else if data.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else {
+            None
+        }
+    }
+
+    /// The lowercase name used in messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
+/// Why a stream could not be decompressed, and how far it got.
+#[derive(Debug)]
+pub struct DecompressError {
+    /// Bytes decompressed before the error.
+    pub decompressed_bytes: u64,
+    /// The underlying error.
+    pub error: io::Error,
+}
+
+/// Decompresses all of `data`.
+///
+/// # Errors
+///
+/// A corrupt or truncated stream. Nothing decompressed is returned then: a
+/// half-read file would silently lose its tail.
+pub fn decompress(
+    data: &[u8],
+    format: Compression,
+) -> Result<Vec<u8>, DecompressError> {
+    let mut out = Vec::with_capacity(data.len().saturating_mul(4));
+    let result = match format {
+        Compression::Gzip => {
+            flate2::read::MultiGzDecoder::new(data).read_to_end(&mut out)
+        }
+        Compression::Zstd => {
+            match zstd::stream::read::Decoder::with_buffer(data) {
+                Ok(mut dec) => dec.read_to_end(&mut out),
+                Err(err) => Err(err),
+            }
+        }
+    };
+    match result {
+        Ok(_) => Ok(out),
+        Err(error) => Err(DecompressError {
+            decompressed_bytes: out.len() as u64,
+            error,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        );
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn round_trips() {
+        let text = b"hello world\n".repeat(100);
+        let gz = gzip(&text);
+        assert_eq!(Compression::detect(&gz), Some(Compression::Gzip));
+        assert_eq!(decompress(&gz, Compression::Gzip).unwrap(), text);
+        let zst = zstd::encode_all(&text[..], 1).unwrap();
+        assert_eq!(Compression::detect(&zst), Some(Compression::Zstd));
+        assert_eq!(decompress(&zst, Compression::Zstd).unwrap(), text);
+        assert_eq!(Compression::detect(b"plain"), None);
+    }
+
+    #[test]
+    fn concatenated_members_are_read() {
+        let mut two = gzip(b"first\n");
+        two.extend(gzip(b"second\n"));
+        assert_eq!(
+            decompress(&two, Compression::Gzip).unwrap(),
+            b"first\nsecond\n"
+        );
+    }
+
+    #[test]
+    fn truncated_streams_are_errors() {
+        let gz = gzip(&b"some text that compresses\n".repeat(50));
+        let err =
+            decompress(&gz[..gz.len() / 2], Compression::Gzip).unwrap_err();
+        assert!(err.decompressed_bytes < 50 * 26);
+        let zst = zstd::encode_all(&b"abc".repeat(1000)[..], 3).unwrap();
+        assert!(decompress(&zst[..zst.len() - 3], Compression::Zstd).is_err());
+    }
+}

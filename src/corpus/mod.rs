@@ -1,0 +1,565 @@
+//! Reading documents: files, folders, JSON Lines, gzip and zstd, standard
+//! input; memory-mapped or read.
+//!
+//! Documents get [`DocId`]s in input order: inputs as given, folders in
+//! sorted path order, JSON Lines in line order. A [`Corpus`] holds the
+//! input bytes (owned or mapped) and, per document, an id and where its
+//! text lies. JSON-escaped text is decoded each time it is needed rather
+//! than kept decoded, so a corpus costs little more memory than its files.
+//!
+//! Problems with single records become [`Diagnostic`]s and the record is
+//! skipped (or, for invalid UTF-8, kept and decoded lossily): see
+//! [`Corpus::diagnostics`].
+
+mod decompress;
+mod json_str;
+mod jsonl;
+mod source;
+
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
+pub use self::decompress::Compression;
+use self::source::{Data, Entry};
+pub use self::source::{Input, MMAP_MIN_BYTES, MmapChoice};
+use crate::diagnostic::{Action, Diagnostic, DiagnosticKind};
+use crate::error::{Error, Result};
+use crate::normalize::is_word_char;
+
+/// A document's position in input order.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Ord, PartialOrd, Hash)]
+pub struct DocId(pub u32);
+
+impl DocId {
+    /// The position as an index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// How files are interpreted.
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq, Hash)]
+pub enum InputFormat {
+    /// `.jsonl` and `.ndjson` files (also compressed, as `x.jsonl.gz`) are
+    /// JSON Lines, other files are one document each. Standard input is
+    /// JSON Lines when its first line is a JSON object.
+    #[default]
+    Auto,
+    /// Every input is one document.
+    Text,
+    /// Every input is JSON Lines.
+    Jsonl,
+}
+
+/// Options for reading a corpus. See [`CorpusBuilder`].
+#[derive(Clone, Debug)]
+pub(crate) struct LoadOptions {
+    pub text_field: String,
+    pub id_field: String,
+    pub max_doc_bytes: u64,
+    pub mmap: MmapChoice,
+    pub format: InputFormat,
+    pub strict: bool,
+}
+
+/// The default limit on the size of one document (or JSON line).
+pub const DEFAULT_MAX_DOC_BYTES: u64 = 64 << 20;
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            text_field: "text".into(),
+            id_field: "id".into(),
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+            mmap: MmapChoice::never(),
+            format: InputFormat::Auto,
+            strict: false,
+        }
+    }
+}
+
+/// Reads inputs into a [`Corpus`].
+///
+/// ```
+/// use rehash::corpus::{CorpusBuilder, Input};
+///
+/// let dir = std::env::temp_dir().join("rehash-doc-corpus");
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("a.jsonl"), "{\"id\": \"x\", \"text\": \"hello world\"}\n")?;
+/// let corpus = CorpusBuilder::new().build(&[Input::Path(dir.join("a.jsonl"))])?;
+/// assert_eq!(corpus.len(), 1);
+/// assert_eq!(corpus.id(rehash::DocId(0)), "x");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CorpusBuilder {
+    opts: LoadOptions,
+}
+
+impl CorpusBuilder {
+    /// A builder with the defaults below.
+    pub fn new() -> CorpusBuilder {
+        CorpusBuilder::default()
+    }
+
+    /// The JSON field that holds a record's text. By default, `text`.
+    pub fn text_field(
+        &mut self,
+        name: impl Into<String>,
+    ) -> &mut CorpusBuilder {
+        self.opts.text_field = name.into();
+        self
+    }
+
+    /// The JSON field that holds a record's id. By default, `id`. Records
+    /// without one get `PATH:LINE`.
+    pub fn id_field(&mut self, name: impl Into<String>) -> &mut CorpusBuilder {
+        self.opts.id_field = name.into();
+        self
+    }
+
+    /// Documents (or JSON lines) larger than this are skipped with a
+    /// diagnostic. By default, [`DEFAULT_MAX_DOC_BYTES`] (64 MiB). At most
+    /// `u32::MAX`.
+    pub fn max_doc_bytes(&mut self, bytes: u64) -> &mut CorpusBuilder {
+        self.opts.max_doc_bytes = bytes;
+        self
+    }
+
+    /// Whether large files are memory-mapped. By default, they are read.
+    pub fn mmap(&mut self, choice: MmapChoice) -> &mut CorpusBuilder {
+        self.opts.mmap = choice;
+        self
+    }
+
+    /// How files are interpreted. By default, [`InputFormat::Auto`].
+    pub fn format(&mut self, format: InputFormat) -> &mut CorpusBuilder {
+        self.opts.format = format;
+        self
+    }
+
+    /// Turns the first per-record problem into an error. By default, off:
+    /// problems are reported and the records skipped.
+    pub fn strict(&mut self, yes: bool) -> &mut CorpusBuilder {
+        self.opts.strict = yes;
+        self
+    }
+
+    /// Reads every input. A corpus may end up empty; its diagnostics say
+    /// why.
+    ///
+    /// # Errors
+    ///
+    /// An invalid option, or in strict mode the first problem with any
+    /// record.
+    pub fn build(&self, inputs: &[Input]) -> Result<Corpus> {
+        let opts = &self.opts;
+        if opts.text_field.is_empty() || opts.id_field.is_empty() {
+            return Err(Error::config("field names must not be empty"));
+        }
+        if opts.max_doc_bytes == 0 || opts.max_doc_bytes > u64::from(u32::MAX)
+        {
+            return Err(Error::config(format!(
+                "max_doc_bytes must be between 1 and {}",
+                u32::MAX
+            )));
+        }
+        if inputs.is_empty() {
+            return Err(Error::config("no inputs given"));
+        }
+        let (entries, mut diagnostics) = source::expand(inputs);
+        if opts.strict {
+            if let Some(d) = diagnostics.first() {
+                return Err(strict_error(d));
+            }
+        }
+        let loaded: Vec<Loaded> =
+            entries.par_iter().map(|e| load(e, opts)).collect();
+        let mut corpus = Corpus {
+            sources: Vec::with_capacity(loaded.len()),
+            docs: Vec::new(),
+            diagnostics: Vec::new(),
+            records: 0,
+        };
+        for (entry, file) in entries.iter().zip(loaded) {
+            let source =
+                u32::try_from(corpus.sources.len()).map_err(|_| {
+                    Error::input("more than 4 billion input files")
+                })?;
+            diagnostics.extend(file.diags);
+            corpus.records += file.records;
+            for doc in file.docs {
+                let id = doc.id.unwrap_or_else(|| match doc.line {
+                    Some(line) => format!("{}:{line}", entry.name()),
+                    None => entry.name().to_string(),
+                });
+                corpus.docs.push(Document { id, source, text: doc.text });
+            }
+            corpus.sources.push(SourceFile {
+                name: entry.name().to_string(),
+                data: file.data,
+            });
+        }
+        if u32::try_from(corpus.docs.len()).is_err() {
+            return Err(Error::input("more than 4 billion documents"));
+        }
+        // Problems come out grouped by file in input order, and by line
+        // within a file, whatever the parallelism.
+        if opts.strict {
+            if let Some(d) = diagnostics.first() {
+                return Err(strict_error(d));
+            }
+        }
+        corpus.diagnostics = diagnostics;
+        Ok(corpus)
+    }
+}
+
+fn strict_error(d: &Diagnostic) -> Error {
+    let mut err =
+        Error::input(format!("{} (--strict)", d.message)).with_path(&d.path);
+    if let Some(line) = d.line {
+        err = err.with_line(line);
+    }
+    err
+}
+
+/// Where a document's text lies.
+#[derive(Clone, Debug)]
+pub(crate) enum TextLoc {
+    /// Raw bytes of the source, `[start, end)`.
+    Raw { start: u64, end: u64 },
+    /// A JSON string literal, quotes included, in the source.
+    Json { start: u64, end: u64 },
+    /// Text that exists only decoded (a lossily decoded JSON line).
+    Owned(Box<str>),
+}
+
+/// One document: its id and where its text is.
+#[derive(Clone, Debug)]
+pub struct Document {
+    id: String,
+    source: u32,
+    text: TextLoc,
+}
+
+#[derive(Debug)]
+struct SourceFile {
+    name: String,
+    data: Data,
+}
+
+/// Documents read from the inputs, in input order.
+#[derive(Debug)]
+pub struct Corpus {
+    sources: Vec<SourceFile>,
+    docs: Vec<Document>,
+    diagnostics: Vec<Diagnostic>,
+    records: u64,
+}
+
+impl Corpus {
+    /// A corpus of in-memory documents `(id, text)`, as from a generator or
+    /// a test. Documents without words are skipped with a diagnostic.
+    pub fn from_texts<I, S, T>(docs: I) -> Corpus
+    where
+        I: IntoIterator<Item = (S, T)>,
+        S: Into<String>,
+        T: Into<String>,
+    {
+        let mut corpus = Corpus {
+            sources: Vec::new(),
+            docs: Vec::new(),
+            diagnostics: Vec::new(),
+            records: 0,
+        };
+        for (id, text) in docs {
+            let (id, text) = (id.into(), text.into());
+            corpus.records += 1;
+            if !has_word(text.as_bytes()) {
+                corpus.diagnostics.push(Diagnostic::file(
+                    id,
+                    DiagnosticKind::Empty,
+                    Action::Skipped,
+                    "document has no words",
+                ));
+                continue;
+            }
+            corpus.docs.push(Document {
+                id,
+                source: u32::MAX,
+                text: TextLoc::Owned(text.into()),
+            });
+        }
+        corpus
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// True when there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Every document id, in order.
+    pub fn ids(&self) -> impl ExactSizeIterator<Item = DocId> + use<> {
+        (0..self.docs.len() as u32).map(DocId)
+    }
+
+    /// The id of a document: from its record, or `PATH:LINE`, or the path.
+    pub fn id(&self, doc: DocId) -> &str {
+        &self.docs[doc.index()].id
+    }
+
+    /// The name of the file a document came from.
+    pub fn source_name(&self, doc: DocId) -> &str {
+        let source = self.docs[doc.index()].source;
+        self.sources.get(source as usize).map_or("", |s| s.name.as_str())
+    }
+
+    /// The text of a document: its file's bytes, or its JSON field decoded.
+    /// Byte offsets everywhere in rehash point into this text.
+    ///
+    /// The bytes are UTF-8 except where a text file had invalid bytes
+    /// (reported as [`DiagnosticKind::InvalidUtf8`]).
+    pub fn text(&self, doc: DocId) -> Cow<'_, [u8]> {
+        let doc = &self.docs[doc.index()];
+        let data = || self.sources[doc.source as usize].data.as_ref();
+        match doc.text {
+            TextLoc::Raw { start, end } => {
+                Cow::Borrowed(&data()[start as usize..end as usize])
+            }
+            TextLoc::Json { start, end } => {
+                json_str::decode_literal(&data()[start as usize..end as usize])
+            }
+            TextLoc::Owned(ref s) => Cow::Borrowed(s.as_bytes()),
+        }
+    }
+
+    /// Problems found while reading, grouped by file in input order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Records seen: documents plus records skipped. Every skipped record
+    /// has a diagnostic.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Records that were skipped.
+    pub fn skipped(&self) -> u64 {
+        self.records.saturating_sub(self.docs.len() as u64)
+    }
+
+    /// Files (or paths) skipped as a whole: missing, unreadable, binary or
+    /// corrupt. Their records, unknown, are not in [`Corpus::records`].
+    pub fn skipped_files(&self) -> u64 {
+        self.diagnostics
+            .iter()
+            .filter(|d| {
+                d.is_skip() && d.line.is_none() && d.kind.is_file_level()
+            })
+            .count() as u64
+    }
+
+    /// Total bytes of all documents' text.
+    pub fn text_bytes(&self) -> u64 {
+        self.docs
+            .iter()
+            .map(|d| match d.text {
+                TextLoc::Raw { start, end } | TextLoc::Json { start, end } => {
+                    end - start
+                }
+                TextLoc::Owned(ref s) => s.len() as u64,
+            })
+            .sum()
+    }
+}
+
+/// True when `text` has at least one word character.
+pub(crate) fn has_word(text: &[u8]) -> bool {
+    if text.iter().any(u8::is_ascii_alphanumeric) {
+        return true;
+    }
+    text.utf8_chunks().any(|c| c.valid().chars().any(is_word_char))
+}
+
+/// One file's documents and problems.
+struct Loaded {
+    data: Data,
+    docs: Vec<PendingDoc>,
+    diags: Vec<Diagnostic>,
+    records: u64,
+}
+
+struct PendingDoc {
+    id: Option<String>,
+    line: Option<u64>,
+    text: TextLoc,
+}
+
+/// Size of the prefix that is searched for NUL bytes to recognise binary
+/// files, as in ripgrep and git.
+const BINARY_PROBE_BYTES: usize = 8192;
+
+fn load(entry: &Entry, opts: &LoadOptions) -> Loaded {
+    let name = entry.name();
+    let mut out = Loaded {
+        data: Data::Owned(Vec::new()),
+        docs: Vec::new(),
+        diags: Vec::new(),
+        records: 0,
+    };
+    let mut data = match source::read(entry, opts.mmap) {
+        Ok(data) => data,
+        Err(err) => {
+            out.diags.push(source::unreadable(name.to_string(), &err));
+            return out;
+        }
+    };
+    if let Some(format) = Compression::detect(data.as_ref()) {
+        match decompress::decompress(data.as_ref(), format) {
+            Ok(bytes) => data = Data::Owned(bytes),
+            Err(err) => {
+                out.diags.push(
+                    Diagnostic::file(
+                        name,
+                        DiagnosticKind::Decompress,
+                        Action::Skipped,
+                        format!(
+                            "corrupt {} stream: {}; the whole file was skipped",
+                            format.name(),
+                            crate::error::io_message(&err.error)
+                        ),
+                    )
+                    .at_byte(err.decompressed_bytes),
+                );
+                return out;
+            }
+        }
+    }
+    let bytes = data.as_ref();
+    let probe = &bytes[..bytes.len().min(BINARY_PROBE_BYTES)];
+    if let Some(nul) = memchr::memchr(0, probe) {
+        out.diags.push(
+            Diagnostic::file(
+                name,
+                DiagnosticKind::Binary,
+                Action::Skipped,
+                "binary file (NUL byte); UTF-16 and other non-text files are not read",
+            )
+            .at_byte(nul as u64),
+        );
+        return out;
+    }
+    if is_jsonl(entry, bytes, opts.format) {
+        let parsed = jsonl::parse(bytes, name, opts);
+        out.records = parsed.records;
+        out.diags = parsed.diags;
+        out.docs = parsed
+            .docs
+            .into_iter()
+            .map(|d| PendingDoc { id: d.id, line: Some(d.line), text: d.text })
+            .collect();
+    } else {
+        out.records = 1;
+        load_text(bytes, name, opts, &mut out);
+    }
+    out.data = data;
+    out
+}
+
+fn load_text(bytes: &[u8], name: &str, opts: &LoadOptions, out: &mut Loaded) {
+    if bytes.len() as u64 > opts.max_doc_bytes {
+        out.diags.push(Diagnostic::file(
+            name,
+            DiagnosticKind::TooLarge,
+            Action::Skipped,
+            format!(
+                "document of {} bytes is larger than the limit of {} bytes (--max-doc-bytes)",
+                bytes.len(),
+                opts.max_doc_bytes
+            ),
+        ));
+        return;
+    }
+    if let Err(err) = std::str::from_utf8(bytes) {
+        out.diags.push(
+            Diagnostic::file(
+                name,
+                DiagnosticKind::InvalidUtf8,
+                Action::Kept,
+                "invalid UTF-8; the bad bytes are read as word separators",
+            )
+            .at_byte(err.valid_up_to() as u64),
+        );
+    }
+    if !has_word(bytes) {
+        out.diags.push(Diagnostic::file(
+            name,
+            DiagnosticKind::Empty,
+            Action::Skipped,
+            "document has no words",
+        ));
+        return;
+    }
+    out.docs.push(PendingDoc {
+        id: None,
+        line: None,
+        text: TextLoc::Raw { start: 0, end: bytes.len() as u64 },
+    });
+}
+
+fn is_jsonl(entry: &Entry, bytes: &[u8], format: InputFormat) -> bool {
+    match format {
+        InputFormat::Text => false,
+        InputFormat::Jsonl => true,
+        InputFormat::Auto => match entry {
+            Entry::File { name, .. } => {
+                let lower = name.to_ascii_lowercase();
+                let stem = [".gz", ".zst", ".zstd"]
+                    .iter()
+                    .find_map(|ext| lower.strip_suffix(ext))
+                    .unwrap_or(&lower);
+                stem.ends_with(".jsonl") || stem.ends_with(".ndjson")
+            }
+            Entry::Stdin => {
+                let first = bytes.split(|&b| b == b'\n').next().unwrap_or(b"");
+                serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
+                    && first.trim_ascii_start().starts_with(b"{")
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_detected() {
+        assert!(has_word(b"  a "));
+        assert!(has_word("— ж —".as_bytes()));
+        assert!(!has_word(" \n\t.,;— ".as_bytes()));
+        assert!(!has_word(b""));
+    }
+
+    #[test]
+    fn from_texts_skips_empty_documents() {
+        let corpus = Corpus::from_texts([
+            ("a", "one two"),
+            ("b", " ... "),
+            ("c", "three"),
+        ]);
+        assert_eq!(corpus.len(), 2);
+        assert_eq!(corpus.records(), 3);
+        assert_eq!(corpus.skipped(), 1);
+        assert_eq!(corpus.id(DocId(1)), "c");
+        assert_eq!(&*corpus.text(DocId(1)), b"three");
+    }
+}

@@ -1,0 +1,234 @@
+//! MinHash signatures by one-permutation hashing with optimal densification.
+//!
+//! Classic MinHash (Broder 1997) applies `num_perm` hash functions to every
+//! shingle. One-permutation hashing (Li, Owen and Zhang 2012) hashes each
+//! shingle once: the hash picks one of `num_perm` bins and the bin keeps its
+//! smallest value, so signing costs O(shingles + num_perm) instead of
+//! O(shingles × num_perm). Bins that no shingle reached borrow the value of
+//! a bin chosen by a fixed probe sequence ("optimal densification",
+//! Shrivastava 2017), which keeps `P[slot_a == slot_b] = J(a, b)` for every
+//! slot, so that banding (*Mining of Massive Datasets*, ch. 3) works as with
+//! classic MinHash.
+
+use serde::{Deserialize, Serialize};
+
+use crate::shingle::mix;
+
+/// Everything that determines a signature's values. Reported with every
+/// scan so that runs are reproducible and comparable.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash, Serialize, Deserialize)]
+pub struct SketchParams {
+    /// Tokens per shingle.
+    pub shingle_size: u32,
+    /// Slots per signature.
+    pub num_perm: u32,
+    /// Seed of every hash: tokens, shingles, bins.
+    pub seed: u64,
+    /// [`crate::normalize::NORMALIZATION_VERSION`].
+    pub normalization: u32,
+}
+
+/// Signs sets of 32-bit shingle hashes, which must be uniformly
+/// distributed (as [`crate::profile`] makes them). Cheap to create; keeps
+/// scratch space, so use one per thread.
+#[derive(Clone, Debug)]
+pub struct MinHasher {
+    num_perm: usize,
+    seed: u64,
+    bins: Vec<u64>,
+}
+
+/// Marks a bin that no shingle reached. Real values are below 2^32.
+const EMPTY: u64 = u64::MAX;
+
+impl MinHasher {
+    /// A hasher for signatures of `num_perm` slots.
+    ///
+    /// # Panics
+    ///
+    /// If `num_perm` is 0, which configuration validation rules out.
+    pub fn new(num_perm: usize, seed: u64) -> MinHasher {
+        assert!(num_perm > 0, "num_perm must be non-zero");
+        MinHasher {
+            num_perm,
+            seed: mix(seed ^ 0x4D49_4E48_4153_4821),
+            bins: vec![EMPTY; num_perm],
+        }
+    }
+
+    /// Slots per signature.
+    pub fn num_perm(&self) -> usize {
+        self.num_perm
+    }
+
+    /// Writes the signature of the shingle set `shingles` (duplicates
+    /// allowed, order irrelevant) into `out`, which must hold `num_perm`
+    /// slots.
+    ///
+    /// An empty set signs as all `u32::MAX`, which equals only other empty
+    /// sets.
+    pub fn sign_into(
+        &mut self,
+        shingles: impl IntoIterator<Item = u32>,
+        out: &mut [u32],
+    ) {
+        assert_eq!(out.len(), self.num_perm, "signature length");
+        let m = self.num_perm as u64;
+        self.bins.fill(EMPTY);
+        for s in shingles {
+            // Shingle values are already uniform hashes. Multiply-shift
+            // range reduction (Lemire 2019) takes the bin from their high
+            // bits; within a bin, the smallest value wins.
+            let value = u64::from(s);
+            let bin = (value * m) >> 32;
+            let slot = &mut self.bins[bin as usize];
+            if value < *slot {
+                *slot = value;
+            }
+        }
+        if self.bins.iter().all(|&v| v == EMPTY) {
+            out.fill(u32::MAX);
+            return;
+        }
+        for (j, o) in out.iter_mut().enumerate() {
+            let mut v = self.bins[j];
+            let mut attempt = 0u64;
+            while v == EMPTY {
+                attempt += 1;
+                let probe = mix(self.seed ^ ((j as u64) << 32) ^ attempt);
+                v = self.bins[(((probe >> 32) * m) >> 32) as usize];
+            }
+            *o = v as u32;
+        }
+    }
+
+    /// The signature of `shingles` in a new vector.
+    pub fn sign(
+        &mut self,
+        shingles: impl IntoIterator<Item = u32>,
+    ) -> Vec<u32> {
+        let mut out = vec![0; self.num_perm];
+        self.sign_into(shingles, &mut out);
+        out
+    }
+}
+
+/// Signatures of many documents, stored back to back in one allocation.
+#[derive(Clone, Debug, Default, Eq, PartialEq)]
+pub struct Signatures {
+    num_perm: usize,
+    slots: Vec<u32>,
+}
+
+impl Signatures {
+    /// Room for `docs` signatures of `num_perm` slots, all zero.
+    pub fn zeroed(docs: usize, num_perm: usize) -> Signatures {
+        Signatures { num_perm, slots: vec![0; docs * num_perm] }
+    }
+
+    /// Slots per signature.
+    pub fn num_perm(&self) -> usize {
+        self.num_perm
+    }
+
+    /// How many signatures there are.
+    pub fn len(&self) -> usize {
+        self.slots.len().checked_div(self.num_perm).unwrap_or(0)
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The signature of document `i`.
+    pub fn get(&self, i: usize) -> &[u32] {
+        &self.slots[i * self.num_perm..(i + 1) * self.num_perm]
+    }
+
+    /// Mutable chunks, one signature each, for filling in parallel.
+    pub fn chunks_mut(&mut self) -> std::slice::ChunksExactMut<'_, u32> {
+        self.slots.chunks_exact_mut(self.num_perm.max(1))
+    }
+
+    /// The MinHash estimate of the Jaccard similarity of documents `a` and
+    /// `b`: the share of equal slots.
+    pub fn estimate(&self, a: usize, b: usize) -> f64 {
+        estimate(self.get(a), self.get(b))
+    }
+}
+
+/// The share of equal slots of two signatures of equal length.
+pub fn estimate(a: &[u32], b: &[u32]) -> f64 {
+    debug_assert_eq!(a.len(), b.len());
+    let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    same as f64 / a.len().max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(range: std::ops::Range<u32>) -> Vec<u32> {
+        range.map(|i| mix(u64::from(i)) as u32).collect()
+    }
+
+    #[test]
+    fn identical_sets_have_identical_signatures() {
+        let mut h = MinHasher::new(64, 7);
+        let a = set(0..500);
+        let mut shuffled = a.clone();
+        shuffled.reverse();
+        shuffled.extend_from_slice(&a[..10]);
+        assert_eq!(h.sign(a.iter().copied()), h.sign(shuffled));
+    }
+
+    #[test]
+    fn estimates_track_jaccard() {
+        // |A ∩ B| = 600, |A ∪ B| = 1400: J = 0.4286.
+        let mut h = MinHasher::new(256, 1);
+        let a = h.sign(set(0..1000));
+        let b = h.sign(set(400..1400));
+        let est = estimate(&a, &b);
+        assert!((est - 600.0 / 1400.0).abs() < 0.08, "estimate {est}");
+    }
+
+    #[test]
+    fn tiny_sets_are_densified() {
+        let mut h = MinHasher::new(128, 3);
+        let one = h.sign([42]);
+        assert!(
+            one.iter().all(|&v| v == one[0]),
+            "one shingle fills every slot"
+        );
+        let two = h.sign([42, 43]);
+        assert!(two.iter().all(|&v| v != u32::MAX));
+        assert_eq!(h.sign([]), vec![u32::MAX; 128]);
+    }
+
+    #[test]
+    fn signatures_store_back_to_back() {
+        let mut sigs = Signatures::zeroed(3, 4);
+        let mut h = MinHasher::new(4, 0);
+        for (i, chunk) in sigs.chunks_mut().enumerate() {
+            h.sign_into(set(0..10 * (i as u32 + 1)), chunk);
+        }
+        assert_eq!(sigs.len(), 3);
+        assert_eq!(sigs.get(2), &h.sign(set(0..30))[..]);
+        assert!(sigs.estimate(0, 0) == 1.0);
+    }
+
+    // Reported signatures and candidate pairs depend on these values. If
+    // this fails, revert the change or bump NORMALIZATION_VERSION.
+    #[test]
+    fn hash_values_are_stable() {
+        let mut h = MinHasher::new(8, 0);
+        assert_eq!(
+            h.sign(set(0..100)),
+            [
+                0, 666324818, 1131769481, 1712690030, 2159153805, 2729415320,
+                3244320560, 3778938775
+            ]
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! The result of a scan as plain, sorted data, and its renderings: a
+//! readable text report ([`text`]) and JSON Lines ([`json`]).
+
+pub mod json;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Keep;
+use crate::corpus::DocId;
+use crate::diagnostic::Diagnostic;
+use crate::lsh::Banding;
+use crate::minhash::SketchParams;
+use crate::verify::Overlap;
+
+/// Everything a scan found. Every list is sorted, so rendering it is
+/// deterministic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The settings that produced this report.
+    pub params: Params,
+    /// Problems with the input, grouped by file in input order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Near-duplicate document pairs, sorted by `(a, b)`.
+    pub duplicates: Vec<Duplicate>,
+    /// Clusters of near-duplicates, ordered by their first member.
+    pub clusters: Vec<Cluster>,
+    /// What the renderers need to know of each document named above.
+    pub docs: BTreeMap<DocId, DocInfo>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+/// The settings of a scan, reported with its results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    /// What determines the signatures.
+    #[serde(flatten)]
+    pub sketch: SketchParams,
+    /// LSH bands.
+    pub bands: u32,
+    /// Slots per band.
+    pub rows: u32,
+    /// The Jaccard threshold for near-duplicate documents.
+    pub threshold: f64,
+    /// `auto`, `word` or `char`.
+    pub unit: String,
+    /// Cluster representative policy.
+    pub keep: Keep,
+}
+
+impl Params {
+    /// The banding as a value.
+    pub fn banding(&self) -> Banding {
+        Banding { bands: self.bands, rows: self.rows }
+    }
+}
+
+/// How two documents were found to be duplicates.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateKind {
+    /// The same normalized text: equal up to case, punctuation and
+    /// spacing. Found by hashing, without LSH.
+    Exact,
+    /// Shingle sets with a Jaccard similarity at or above the threshold.
+    Near,
+}
+
+/// One verified pair of near-duplicate documents, `a` before `b` in input
+/// order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Duplicate {
+    /// The earlier document.
+    pub a: DocId,
+    /// The later document.
+    pub b: DocId,
+    /// Exact or near.
+    pub kind: DuplicateKind,
+    /// Exact counts of shared and total shingles.
+    pub overlap: Overlap,
+    /// The MinHash estimate of the Jaccard similarity.
+    pub estimate: f64,
+}
+
+/// A connected group of near-duplicate documents.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Cluster {
+    /// 1-based, in order of the clusters' first members.
+    pub id: u32,
+    /// The member to keep.
+    pub representative: DocId,
+    /// All members, in input order.
+    pub members: Vec<DocId>,
+}
+
+/// What a report shows of a document.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct DocInfo {
+    /// The document's id.
+    pub id: String,
+    /// Number of tokens (words, or characters for unspaced scripts).
+    pub tokens: u32,
+    /// Length of the text in bytes.
+    pub bytes: u64,
+    /// The opening words, whitespace collapsed.
+    pub opening: String,
+}
+
+/// Totals of a scan. Every input record is either one of the `documents`
+/// or one of the `skipped`; files skipped whole are counted apart, since
+/// their records are unknown.
+#[derive(Clone, Debug, Default, Eq, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Documents scanned.
+    pub documents: u64,
+    /// Records skipped (each has a diagnostic).
+    pub skipped: u64,
+    /// Files or paths skipped whole (each has a diagnostic).
+    pub skipped_files: u64,
+    /// Diagnostics of every kind, skips included.
+    pub diagnostics: u64,
+    /// Bytes of text scanned.
+    pub bytes: u64,
+    /// Pairs proposed by LSH and verified.
+    pub candidates: u64,
+    /// LSH buckets too large to pair all with all.
+    pub oversized_buckets: u64,
+    /// Duplicate pairs reported, exact ones included.
+    pub duplicates: u64,
+    /// Of those, pairs with the same normalized text.
+    pub exact_duplicates: u64,
+    /// Clusters.
+    pub clusters: u64,
+    /// Documents in clusters other than the representatives: what a
+    /// deduplication would remove.
+    pub removable: u64,
+}
+
+impl Report {
+    /// The id of a document named in this report.
+    ///
+    /// # Panics
+    ///
+    /// If the report does not name `doc`; every document in a pair or a
+    /// cluster is named.
+    pub fn id(&self, doc: DocId) -> &str {
+        &self.docs[&doc].id
+    }
+}

@@ -1,0 +1,428 @@
+//! Tokens: normalized words (or characters) with their byte spans.
+//!
+//! A [`Token`] does not own its text. It holds the xxh3 hash of its
+//! normalized form, which is all that shingling needs, and the half-open
+//! byte span `[start, end)` of the original text it came from, which is all
+//! that reporting needs. The rules are in [`crate::normalize`].
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::normalize::{
+    Unit, UnitChoice, decode, is_apostrophe, is_unspaced_script, is_word_char,
+    push_folded,
+};
+
+/// One token: the hash of its normalized text and where it came from.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash)]
+pub struct Token {
+    /// xxh3-64 of the normalized token, with the sketch seed.
+    pub hash: u64,
+    /// Byte offset of the token's first byte in the document.
+    pub start: u32,
+    /// Byte offset one past the token's last byte.
+    pub end: u32,
+}
+
+/// Splits text into [`Token`]s. Reuse one per thread: it keeps a scratch
+/// buffer for normalized text, so tokenizing allocates nothing once the
+/// output vector has grown.
+#[derive(Clone, Debug)]
+pub struct Tokenizer {
+    seed: u64,
+    buf: Vec<u8>,
+}
+
+/// Byte classes of the fast path: not part of an ASCII word, a lowercase
+/// letter or digit, an uppercase letter.
+const NOT_WORD: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_alphanumeric() {
+            LOWER
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    t
+};
+
+/// What tokenizing a text in word mode saw, to choose the unit.
+#[derive(Clone, Copy, Debug, Default)]
+struct WordStats {
+    tokens: usize,
+    /// Word characters of scripts written without spaces.
+    unspaced: usize,
+}
+
+impl WordStats {
+    /// The rule of [`UnitChoice::Auto`]: characters when a text has at
+    /// least as many characters of scripts written without spaces as it
+    /// has words. Characters are weighed against words, not letters,
+    /// because one Chinese or Japanese character carries about as much as
+    /// one English word; and a run of Chinese without spaces is one word
+    /// in word mode.
+    fn unit(&self) -> Unit {
+        if self.unspaced > 0 && self.unspaced >= self.tokens {
+            Unit::Char
+        } else {
+            Unit::Word
+        }
+    }
+}
+
+impl Tokenizer {
+    /// A tokenizer whose token hashes use `seed`.
+    pub fn new(seed: u64) -> Tokenizer {
+        Tokenizer { seed, buf: Vec::with_capacity(64) }
+    }
+
+    /// Appends the tokens of `text` to `out` and returns the unit used:
+    /// the one given, or for [`UnitChoice::Auto`] the one the text calls
+    /// for.
+    ///
+    /// `text` need not be valid UTF-8: invalid bytes separate tokens.
+    /// Offsets are `u32`, so `text` must be shorter than 4 GiB; the corpus
+    /// reader enforces a much smaller limit.
+    pub fn tokenize(
+        &mut self,
+        text: &[u8],
+        unit: UnitChoice,
+        out: &mut Vec<Token>,
+    ) -> Unit {
+        self.collect(text, unit, out, |hash, start, end| Token {
+            hash,
+            start,
+            end,
+        })
+    }
+
+    /// Like [`Tokenizer::tokenize`], keeping only the hashes.
+    pub fn hashes(
+        &mut self,
+        text: &[u8],
+        unit: UnitChoice,
+        out: &mut Vec<u64>,
+    ) -> Unit {
+        self.collect(text, unit, out, |hash, _, _| hash)
+    }
+
+    /// Convenience: the tokens of `text` in a new vector.
+    pub fn tokens(&mut self, text: &[u8], unit: UnitChoice) -> Vec<Token> {
+        let mut out = Vec::new();
+        self.tokenize(text, unit, &mut out);
+        out
+    }
+
+    #[inline]
+    fn collect<T>(
+        &mut self,
+        text: &[u8],
+        unit: UnitChoice,
+        out: &mut Vec<T>,
+        make: impl Fn(u64, u32, u32) -> T,
+    ) -> Unit {
+        debug_assert!(u32::try_from(text.len()).is_ok());
+        let mark = out.len();
+        match unit {
+            UnitChoice::Char => {
+                self.chars(text, |h, s, e| out.push(make(h, s, e)));
+                Unit::Char
+            }
+            UnitChoice::Word => {
+                self.words(text, |h, s, e| out.push(make(h, s, e)));
+                Unit::Word
+            }
+            UnitChoice::Auto => {
+                // Nearly every text is decided by one word-mode pass; only
+                // text that turns out to be mostly Chinese, Japanese, Thai…
+                // is tokenized a second time.
+                let stats =
+                    self.words(text, |h, s, e| out.push(make(h, s, e)));
+                let unit = stats.unit();
+                if unit == Unit::Char {
+                    out.truncate(mark);
+                    self.chars(text, |h, s, e| out.push(make(h, s, e)));
+                }
+                unit
+            }
+        }
+    }
+
+    #[inline]
+    fn hash(&self, bytes: &[u8]) -> u64 {
+        xxh3_64_with_seed(bytes, self.seed)
+    }
+
+    #[inline]
+    fn words(
+        &mut self,
+        text: &[u8],
+        mut f: impl FnMut(u64, u32, u32),
+    ) -> WordStats {
+        let n = text.len();
+        let mut stats = WordStats::default();
+        let mut i = 0;
+        while i < n {
+            // Find the next word start.
+            let b = text[i];
+            if ASCII_CLASS[b as usize] == NOT_WORD {
+                if b < 0x80 {
+                    i += 1;
+                    continue;
+                }
+                match decode(text, i) {
+                    Some((c, _)) if is_word_char(c) => {}
+                    Some((_, len)) => {
+                        i += len;
+                        continue;
+                    }
+                    None => {
+                        i += 1;
+                        continue;
+                    }
+                }
+            }
+            let start = i;
+            stats.tokens += 1;
+            // Fast path: a run of ASCII letters and digits ending in ASCII
+            // punctuation, space or the end. Hashed in place when it has no
+            // uppercase letter, else lowercased on the stack.
+            let mut upper = false;
+            loop {
+                let class = ASCII_CLASS[*text.get(i).unwrap_or(&0) as usize];
+                if class == NOT_WORD {
+                    break;
+                }
+                upper |= class == UPPER;
+                i += 1;
+            }
+            let next = text.get(i).copied();
+            if next.is_none_or(|b| b < 0x80 && b != b'\'') {
+                let word = &text[start..i];
+                let hash = if !upper {
+                    self.hash(word)
+                } else if word.len() <= 32 {
+                    let mut tmp = [0u8; 32];
+                    for (d, s) in tmp.iter_mut().zip(word) {
+                        *d = s.to_ascii_lowercase();
+                    }
+                    self.hash(&tmp[..word.len()])
+                } else {
+                    self.buf.clear();
+                    self.buf.extend(word.iter().map(u8::to_ascii_lowercase));
+                    self.hash(&self.buf)
+                };
+                // Offsets fit: documents are limited far below 4 GiB.
+                f(hash, start as u32, i as u32);
+                continue;
+            }
+            // General path: non-ASCII letters, marks, apostrophes.
+            self.buf.clear();
+            self.buf.extend_from_slice(&text[start..i]);
+            loop {
+                let run = i;
+                while i < n && ASCII_CLASS[text[i] as usize] != NOT_WORD {
+                    i += 1;
+                }
+                self.buf.extend_from_slice(&text[run..i]);
+                if i >= n {
+                    break;
+                }
+                let b = text[i];
+                if b == b'\'' {
+                    if word_follows(text, i + 1) {
+                        self.buf.push(b'\'');
+                        i += 1;
+                        continue;
+                    }
+                    break;
+                }
+                if b < 0x80 {
+                    break;
+                }
+                match decode(text, i) {
+                    Some((c, len)) if is_word_char(c) => {
+                        stats.unspaced += usize::from(is_unspaced_script(c));
+                        push_folded(c, &mut self.buf);
+                        i += len;
+                    }
+                    Some((c, len))
+                        if is_apostrophe(c) && word_follows(text, i + len) =>
+                    {
+                        self.buf.push(b'\'');
+                        i += len;
+                    }
+                    _ => break,
+                }
+            }
+            // Non-ASCII characters were folded as they were pushed; ASCII
+            // ones are lowercased here in one go.
+            self.buf.make_ascii_lowercase();
+            f(self.hash(&self.buf), start as u32, i as u32);
+        }
+        stats
+    }
+
+    /// One token per word character.
+    #[inline]
+    fn chars(&mut self, text: &[u8], mut f: impl FnMut(u64, u32, u32)) {
+        let mut i = 0;
+        while i < text.len() {
+            let Some((c, len)) = decode(text, i) else {
+                i += 1;
+                continue;
+            };
+            if is_word_char(c) {
+                self.buf.clear();
+                push_folded(c, &mut self.buf);
+                f(self.hash(&self.buf), i as u32, (i + len) as u32);
+            }
+            i += len;
+        }
+    }
+}
+
+/// True when the character starting at byte `i` of `text` is a word
+/// character.
+#[inline]
+fn word_follows(text: &[u8], i: usize) -> bool {
+    match text.get(i) {
+        None => false,
+        Some(&b) if b < 0x80 => ASCII_CLASS[b as usize] != NOT_WORD,
+        Some(_) => decode(text, i).is_some_and(|(c, _)| is_word_char(c)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut t = Tokenizer::new(0);
+        t.tokens(text.as_bytes(), UnitChoice::Word)
+            .iter()
+            .map(|tok| &text[tok.start as usize..tok.end as usize])
+            .collect()
+    }
+
+    fn hashes(text: &[u8], unit: UnitChoice) -> Vec<u64> {
+        let mut t = Tokenizer::new(0);
+        t.tokens(text, unit).iter().map(|tok| tok.hash).collect()
+    }
+
+    #[test]
+    fn spans_cover_original_text() {
+        assert_eq!(
+            words("“U.S.-China” ties, Russia’s war; don't stop!"),
+            ["U", "S", "China", "ties", "Russia’s", "war", "don't", "stop"]
+        );
+        assert_eq!(words("  "), Vec::<&str>::new());
+        assert_eq!(
+            words("'quoted' rock 'n' roll"),
+            ["quoted", "rock", "n", "roll"]
+        );
+        assert_eq!(words("Zürich café"), ["Zürich", "café"]);
+    }
+
+    #[test]
+    fn normalization_makes_equal_tokens() {
+        assert_eq!(
+            hashes(b"China's", UnitChoice::Word),
+            hashes("CHINA’S".as_bytes(), UnitChoice::Word)
+        );
+        assert_eq!(
+            hashes(b"U.S. China", UnitChoice::Word),
+            hashes("“U.S.—China”".as_bytes(), UnitChoice::Word)
+        );
+        assert_eq!(
+            hashes("ＡＢＣ".as_bytes(), UnitChoice::Word),
+            hashes(b"abc", UnitChoice::Word)
+        );
+        assert_ne!(
+            hashes(b"china", UnitChoice::Word),
+            hashes(b"chinas", UnitChoice::Word)
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_separates_and_keeps_offsets() {
+        let text = b"abc\xffdef \xe2\x80 ghi";
+        let mut t = Tokenizer::new(0);
+        let spans: Vec<(u32, u32)> = t
+            .tokens(text, UnitChoice::Word)
+            .iter()
+            .map(|x| (x.start, x.end))
+            .collect();
+        assert_eq!(spans, [(0, 3), (4, 7), (11, 14)]);
+    }
+
+    fn unit(text: &str) -> Unit {
+        Tokenizer::new(0).tokenize(
+            text.as_bytes(),
+            UnitChoice::Auto,
+            &mut Vec::new(),
+        )
+    }
+
+    #[test]
+    fn unit_detection() {
+        assert_eq!(unit("plain ascii text"), Unit::Word);
+        assert_eq!(unit("Zürich – “quoted”"), Unit::Word);
+        assert_eq!(unit("中国和美国同意稳定关系"), Unit::Char);
+        assert_eq!(
+            unit("日本語のテキスト with a few English words"),
+            Unit::Char,
+            "8 characters, 6 words"
+        );
+        assert_eq!(
+            unit("Talks with 习近平 ended on Monday"),
+            Unit::Word,
+            "a Chinese name"
+        );
+        assert_eq!(unit("ประเทศไทย"), Unit::Char);
+        assert_eq!(unit("..."), Unit::Word);
+        let mut t = Tokenizer::new(0);
+        let mut out = Vec::new();
+        t.tokenize("中国。".as_bytes(), UnitChoice::Auto, &mut out);
+        assert_eq!(out.len(), 2, "char tokens replace the word tokens");
+    }
+
+    #[test]
+    fn char_unit_gives_one_token_per_character() {
+        let text = "中国，美国。";
+        let mut t = Tokenizer::new(0);
+        let toks = t.tokens(text.as_bytes(), UnitChoice::Char);
+        let got: Vec<&str> = toks
+            .iter()
+            .map(|x| &text[x.start as usize..x.end as usize])
+            .collect();
+        assert_eq!(got, ["中", "国", "美", "国"]);
+        assert_eq!(toks[1].hash, toks[3].hash);
+    }
+
+    // Reported values depend on these. If this fails, either revert the
+    // change or bump normalize::NORMALIZATION_VERSION. They equal
+    // xxh3-64 (seed 0) of "the", "quick", "brown", "fox" as computed by the
+    // reference implementation (Python's xxhash 3.x).
+    #[test]
+    fn hash_values_are_stable() {
+        assert_eq!(
+            hashes(b"The quick brown fox", UnitChoice::Word),
+            [
+                0xcb12_8363_1cf3_3d7d,
+                0xa484_d68a_b370_b322,
+                0x0e2b_c6a2_28de_d8eb,
+                0xc1cf_ee97_854b_92cf
+            ]
+        );
+    }
+}
