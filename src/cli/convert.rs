@@ -1,0 +1,57 @@
+//! Arguments into library configurations. Validation lives in the library
+//! builders; this only maps names.
+
+use std::path::PathBuf;
+
+use rehash::{
+    Config, CorpusBuilder, Input, InputFormat, Keep, MmapChoice, Result,
+    UnitChoice,
+};
+
+use super::{InputArgs, InputFormatArg, KeepArg, SketchArgs, UnitArg};
+
+pub fn config(args: &SketchArgs) -> Result<Config> {
+    Config::builder()
+        .threshold(args.threshold)
+        .shingle_size(args.shingle_size)
+        .num_perm(args.num_perm)
+        .bands(args.bands)
+        .rows(args.rows)
+        .unit(match args.unit {
+            UnitArg::Auto => UnitChoice::Auto,
+            UnitArg::Word => UnitChoice::Word,
+            UnitArg::Char => UnitChoice::Char,
+        })
+        .keep(match args.keep {
+            KeepArg::First => Keep::First,
+            KeepArg::Longest => Keep::Longest,
+        })
+        .max_bucket(args.max_bucket)
+        .build()
+}
+
+pub fn inputs(paths: &[PathBuf]) -> Vec<Input> {
+    paths.iter().map(|p| Input::from_arg(p.clone())).collect()
+}
+
+pub fn corpus_builder(args: &InputArgs) -> CorpusBuilder {
+    let mut builder = CorpusBuilder::new();
+    builder
+        .text_field(&args.text_field)
+        .id_field(&args.id_field)
+        .max_doc_bytes(args.max_doc_bytes)
+        .strict(args.strict)
+        .format(match args.input_format {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Text => InputFormat::Text,
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+        });
+    if !args.no_mmap {
+        // SAFETY: the documented contract of `rehash scan` (see --no-mmap):
+        // inputs must not change while they are scanned, as with ripgrep.
+        #[allow(unsafe_code)]
+        let choice = unsafe { MmapChoice::auto() };
+        builder.mmap(choice);
+    }
+    builder
+}

@@ -1,0 +1,275 @@
+//! Command-line arguments (clap) and how each command runs. Only the
+//! binary sees this module; it converts arguments into library configs
+//! (`convert.rs`) and never does work the library could do.
+
+mod convert;
+mod output;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use rehash::{Pipeline, Result, report};
+
+/// Find near-duplicate documents, rewritten passages and boilerplate in
+/// text corpora, and show where texts overlap.
+#[derive(Debug, Parser)]
+#[command(name = "rehash", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Find near-duplicate documents and group them into clusters.
+    ///
+    /// Reads files and folders (walked recursively in sorted order), JSON
+    /// Lines (.jsonl, .ndjson; one document per line), gzip and zstd
+    /// (detected by magic bytes), and standard input (-). Exits 0 when all
+    /// input was read, 2 when anything was skipped or on error.
+    Scan(ScanArgs),
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, ValueEnum)]
+pub enum Format {
+    /// A readable report.
+    Text,
+    /// JSON Lines: one {"type": ..., "data": {...}} object a line.
+    Json,
+}
+
+/// When to use colour.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, ValueEnum)]
+pub enum ColorChoice {
+    /// When writing text to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Tokens: words, or characters for scripts written without spaces.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, ValueEnum)]
+pub enum UnitArg {
+    /// Characters when most of a document is Chinese, Japanese, Thai…
+    Auto,
+    /// Always words.
+    Word,
+    /// Always characters.
+    Char,
+}
+
+/// How to read inputs.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, ValueEnum)]
+pub enum InputFormatArg {
+    /// By extension: .jsonl and .ndjson are JSON Lines, others text.
+    Auto,
+    /// Every input is one document.
+    Text,
+    /// Every input is JSON Lines.
+    Jsonl,
+}
+
+/// Which cluster member to keep.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, ValueEnum)]
+pub enum KeepArg {
+    /// The first in input order.
+    First,
+    /// The one with the most words (ties: the first).
+    Longest,
+}
+
+#[derive(Debug, Args)]
+struct ScanArgs {
+    /// Files or folders to scan; - reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    output: OutputArgs,
+
+    #[command(flatten)]
+    input: InputArgs,
+
+    #[command(flatten)]
+    sketch: SketchArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+
+    /// Write the report to FILE (atomically: a temporary file, then a
+    /// rename) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// When to colour the text report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+
+    /// Show a progress bar on stderr even when it is not a terminal.
+    #[arg(long, overrides_with = "no_progress")]
+    progress: bool,
+
+    /// Never show a progress bar. By default one appears on a terminal
+    /// when a run takes more than a second.
+    #[arg(long)]
+    no_progress: bool,
+
+    /// Worker threads. By default, one per CPU. Results do not depend on
+    /// it.
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+struct InputArgs {
+    /// JSON field holding a record's text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+
+    /// JSON field holding a record's id; records without one get
+    /// PATH:LINE.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    id_field: String,
+
+    /// How to read inputs.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, value_name = "FORMAT")]
+    input_format: InputFormatArg,
+
+    /// Read files instead of memory-mapping large ones. Output is the same
+    /// either way.
+    #[arg(long)]
+    no_mmap: bool,
+
+    /// Skip (with a diagnostic) documents and JSON lines larger than this.
+    #[arg(long, default_value_t = rehash::corpus::DEFAULT_MAX_DOC_BYTES, value_name = "BYTES")]
+    max_doc_bytes: u64,
+
+    /// Stop at the first problem with the input instead of skipping the
+    /// record.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Near-duplicate documents")]
+struct SketchArgs {
+    /// Jaccard similarity of shingle sets at or above which two documents
+    /// are near-duplicates.
+    #[arg(short = 't', long, default_value_t = 0.8, value_name = "J")]
+    threshold: f64,
+
+    /// Tokens per shingle.
+    #[arg(short = 'k', long, default_value_t = 5, value_name = "K")]
+    shingle_size: u32,
+
+    /// Slots per MinHash signature.
+    #[arg(long, default_value_t = 128, value_name = "N")]
+    num_perm: u32,
+
+    /// LSH bands. By default chosen from the threshold.
+    #[arg(long, value_name = "B")]
+    bands: Option<u32>,
+
+    /// Slots per LSH band. By default chosen from the threshold.
+    #[arg(long, value_name = "R")]
+    rows: Option<u32>,
+
+    /// Tokens: words or characters.
+    #[arg(long, value_enum, default_value_t = UnitArg::Auto, value_name = "UNIT")]
+    unit: UnitArg,
+
+    /// Which member of each cluster to keep.
+    #[arg(long, value_enum, default_value_t = KeepArg::First, value_name = "POLICY")]
+    keep: KeepArg,
+
+    /// LSH buckets with more documents than this are linked as a chain
+    /// instead of all pairs.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    max_bucket: usize,
+}
+
+/// How a run that did not fail ends.
+pub enum Outcome {
+    /// Everything was read and reported.
+    Done,
+    /// Some input was skipped or repaired; see the diagnostics on stderr.
+    Diagnostics,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Outcome::Done => ExitCode::SUCCESS,
+            Outcome::Diagnostics => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Scan(args) => in_pool(args.output.threads, || scan(&args)),
+    }
+}
+
+/// Runs `f` on a thread pool of the requested size.
+fn in_pool<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err(rehash::Error::config("-j must be at least 1"));
+        }
+        builder = builder.num_threads(n);
+    }
+    let pool = builder.build().map_err(|e| {
+        rehash::Error::config(format!("cannot start threads: {e}"))
+    })?;
+    pool.install(f)
+}
+
+fn scan(args: &ScanArgs) -> Result<Outcome> {
+    let config = convert::config(&args.sketch)?;
+    let inputs = convert::inputs(&args.paths);
+    let corpus = convert::corpus_builder(&args.input).build(&inputs)?;
+    let diagnostics = corpus.diagnostics().to_vec();
+    output::print_diagnostics(&diagnostics);
+    if corpus.is_empty() {
+        return Err(rehash::Error::new(rehash::ErrorKind::NoDocuments));
+    }
+    let bar =
+        progress::Bar::new(args.output.progress, args.output.no_progress);
+    let report = Pipeline::new(config).run_with_progress(&corpus, &bar);
+    let color =
+        output::use_color(args.output.color, args.output.output.is_some());
+    output::write_to(args.output.output.as_deref(), |w| {
+        match args.output.format {
+            Format::Text => report::text::write(
+                w,
+                &report,
+                &report::text::TextOptions { color },
+            ),
+            Format::Json => report::json::write(w, &report),
+        }
+    })?;
+    Ok(if diagnostics.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Diagnostics
+    })
+}

@@ -1,0 +1,72 @@
+//! A progress bar on stderr (indicatif) that appears only on a terminal,
+//! and only once a run has taken more than a second.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use rehash::Progress;
+
+/// Runs shorter than this never show a bar.
+const DELAY: Duration = Duration::from_secs(1);
+
+pub struct Bar {
+    bar: ProgressBar,
+    start: Instant,
+    enabled: bool,
+    shown: AtomicBool,
+}
+
+impl Bar {
+    pub fn new(force: bool, never: bool) -> Bar {
+        let enabled = !never && (force || std::io::stderr().is_terminal());
+        let bar = ProgressBar::with_draw_target(
+            Some(0),
+            ProgressDrawTarget::hidden(),
+        );
+        let style = ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {human_pos}/{human_len} ({per_sec}, {eta})",
+        )
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        Bar {
+            bar,
+            start: Instant::now(),
+            enabled,
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    fn maybe_show(&self) {
+        if self.enabled
+            && !self.shown.load(Ordering::Relaxed)
+            && self.start.elapsed() > DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &'static str, total: u64) {
+        self.bar.set_message(name);
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.maybe_show();
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+        if self.enabled {
+            self.maybe_show();
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
