@@ -70,6 +70,8 @@ pub mod pipeline;
 pub mod profile;
 pub mod report;
 pub mod shingle;
+#[doc(hidden)]
+pub mod synth;
 pub mod tokenize;
 pub mod verify;
 
