@@ -1,0 +1,54 @@
+//! The report does not depend on the number of threads.
+
+use rehash::synth::{Spec, generate};
+use rehash::{Config, Corpus, Pipeline, Report};
+
+fn run_with(threads: usize, corpus: &Corpus) -> Report {
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    pool.install(|| Pipeline::new(Config::default()).run(corpus))
+}
+
+#[test]
+fn reports_are_identical_for_any_thread_count() {
+    let synth = generate(&Spec {
+        docs: 400,
+        words: 150,
+        max_edit_rate: 0.03,
+        seed: 99,
+        ..Spec::default()
+    });
+    let corpus = Corpus::from_texts(
+        synth.docs.iter().map(|d| (d.id.clone(), d.text.clone())),
+    );
+    let one = run_with(1, &corpus);
+    assert!(one.duplicates.len() > 50);
+    for threads in [2, 3, 8] {
+        assert_eq!(one, run_with(threads, &corpus), "{threads} threads");
+    }
+}
+
+#[test]
+fn exact_copies_are_grouped_by_hash() {
+    let text = "The council approved the budget for the new bridge on Monday.";
+    let corpus = Corpus::from_texts([
+        ("a", text.to_string()),
+        (
+            "b",
+            "unrelated words about a festival in the market square"
+                .to_string(),
+        ),
+        ("c", text.to_uppercase().replace('.', "!")),
+        ("d", format!("  {text}  ")),
+    ]);
+    let report = Pipeline::new(Config::default()).run(&corpus);
+    let pairs: Vec<(&str, &str, rehash::report::DuplicateKind)> = report
+        .duplicates
+        .iter()
+        .map(|d| (report.id(d.a), report.id(d.b), d.kind))
+        .collect();
+    use rehash::report::DuplicateKind::Exact;
+    assert_eq!(pairs, [("a", "c", Exact), ("a", "d", Exact)]);
+    assert_eq!(report.clusters.len(), 1);
+    assert_eq!(report.summary.removable, 2);
+}

@@ -1,0 +1,190 @@
+//! The JSON Lines contract: every line parses into this test's own types,
+//! which reject unknown fields. A new field must be added here and in the
+//! README's table together; renaming or removing one breaks users.
+
+use serde::Deserialize;
+
+use crate::util::{fixture, synth_jsonl};
+
+#[derive(Debug, Deserialize)]
+#[serde(
+    tag = "type",
+    content = "data",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
+enum Record {
+    Diagnostic(#[allow(dead_code)] Diagnostic),
+    Duplicate(Duplicate),
+    Cluster(Cluster),
+    Summary(Summary),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Diagnostic {
+    path: String,
+    line: Option<u64>,
+    byte_offset: Option<u64>,
+    kind: String,
+    action: String,
+    message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Duplicate {
+    a: String,
+    b: String,
+    similarity: f64,
+    kind: String,
+    estimate: f64,
+    containment_a: f64,
+    containment_b: f64,
+    shared: u32,
+    shingles_a: u32,
+    shingles_b: u32,
+    cluster: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cluster {
+    id: u32,
+    representative: String,
+    members: Vec<String>,
+    size: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Summary {
+    documents: u64,
+    skipped: u64,
+    skipped_files: u64,
+    diagnostics: u64,
+    bytes: u64,
+    candidates: u64,
+    oversized_buckets: u64,
+    duplicates: u64,
+    exact_duplicates: u64,
+    clusters: u64,
+    removable: u64,
+    params: Params,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Params {
+    shingle_size: u32,
+    num_perm: u32,
+    seed: u64,
+    normalization: u32,
+    bands: u32,
+    rows: u32,
+    threshold: f64,
+    unit: String,
+    keep: String,
+}
+
+fn parse(stdout: &str) -> Vec<Record> {
+    stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))
+        })
+        .collect()
+}
+
+clitest!(every_record_parses_and_adds_up, |dir, cmd| {
+    dir.create("c.jsonl", synth_jsonl(200, 150, 21) + "not json\n");
+    let out = cmd.args(["scan", "--format", "json", "c.jsonl"]).expect_code(2);
+    let records = parse(&out.stdout);
+    let Some(Record::Summary(summary)) = records.last() else {
+        panic!("summary is last")
+    };
+    let (mut dups, mut clusters, mut diags, mut exact, mut members) =
+        (0, 0, 0, 0, 0);
+    let mut order = Vec::new();
+    for r in &records {
+        match r {
+            Record::Diagnostic(_) => {
+                diags += 1;
+                order.push(0);
+            }
+            Record::Duplicate(d) => {
+                dups += 1;
+                order.push(1);
+                assert!(d.a < d.b, "a before b in input order: {d:?}");
+                assert!(
+                    d.similarity >= summary.params.threshold
+                        && d.similarity <= 1.0
+                );
+                let union = d.shingles_a + d.shingles_b - d.shared;
+                assert!(
+                    (d.similarity - f64::from(d.shared) / f64::from(union))
+                        .abs()
+                        < 1e-4
+                );
+                assert!(
+                    (d.containment_a
+                        - f64::from(d.shared) / f64::from(d.shingles_a))
+                    .abs()
+                        < 1e-4
+                );
+                assert!(
+                    (d.containment_b
+                        - f64::from(d.shared) / f64::from(d.shingles_b))
+                    .abs()
+                        < 1e-4
+                );
+                assert!((0.0..=1.0).contains(&d.estimate));
+                assert!(d.cluster >= 1);
+                if d.kind == "exact" {
+                    exact += 1;
+                    assert_eq!(d.similarity, 1.0);
+                } else {
+                    assert_eq!(d.kind, "near");
+                }
+            }
+            Record::Cluster(c) => {
+                clusters += 1;
+                order.push(2);
+                assert_eq!(c.size, c.members.len());
+                assert!(c.members.contains(&c.representative));
+                assert_eq!(c.id, clusters);
+                members += c.members.len() as u64 - 1;
+            }
+            Record::Summary(_) => order.push(3),
+        }
+    }
+    assert!(order.is_sorted(), "diagnostics, duplicates, clusters, summary");
+    assert!(dups > 10);
+    assert_eq!(summary.duplicates, dups);
+    assert_eq!(summary.exact_duplicates, exact);
+    assert_eq!(summary.clusters, u64::from(clusters));
+    assert_eq!(summary.removable, members);
+    assert_eq!(summary.diagnostics, diags);
+    assert_eq!(summary.documents + summary.skipped, 201);
+    assert!(summary.candidates >= dups - exact);
+    assert_eq!(summary.oversized_buckets, 0);
+    assert!(summary.bytes > 0 && summary.skipped_files == 0);
+});
+
+clitest!(text_report_names_clusters_and_scores, |dir, cmd| {
+    let out =
+        cmd.args(["scan", "--color", "never"]).arg(fixture("news")).stdout();
+    assert!(out.contains("cluster 1 · 2 documents · keep "), "{out}");
+    assert!(out.contains("01-bridge-council.txt ~ "), "{out}");
+    assert!(out.contains("  1.0000 exact"), "{out}");
+    assert!(out.contains("7 documents scanned"), "{out}");
+    assert!(!out.contains('\x1b'));
+    let colored = dir
+        .command()
+        .args(["scan", "--color", "always"])
+        .arg(fixture("news"))
+        .stdout();
+    assert!(colored.contains("\x1b[1m"));
+});
