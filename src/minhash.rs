@@ -72,20 +72,46 @@ impl MinHasher {
         shingles: impl IntoIterator<Item = u32>,
         out: &mut [u32],
     ) {
-        assert_eq!(out.len(), self.num_perm, "signature length");
-        let m = self.num_perm as u64;
         self.bins.fill(EMPTY);
         for s in shingles {
-            // Shingle values are already uniform hashes. Multiply-shift
-            // range reduction (Lemire 2019) takes the bin from their high
-            // bits; within a bin, the smallest value wins.
-            let value = u64::from(s);
-            let bin = (value * m) >> 32;
-            let slot = &mut self.bins[bin as usize];
-            if value < *slot {
-                *slot = value;
+            self.insert(s);
+        }
+        self.finish(out);
+    }
+
+    /// Like [`MinHasher::sign_into`] for a set given as several slices:
+    /// each is a tight loop, as fast as one slice.
+    pub fn sign_slices<'a>(
+        &mut self,
+        slices: impl IntoIterator<Item = &'a [u32]>,
+        out: &mut [u32],
+    ) {
+        self.bins.fill(EMPTY);
+        for slice in slices {
+            for &s in slice {
+                self.insert(s);
             }
         }
+        self.finish(out);
+    }
+
+    #[inline]
+    fn insert(&mut self, s: u32) {
+        // Shingle values are already uniform hashes. Multiply-shift range
+        // reduction (Lemire 2019) takes the bin from their high bits;
+        // within a bin, the smallest value wins.
+        let value = u64::from(s);
+        let bin = (value * self.num_perm as u64) >> 32;
+        let slot = &mut self.bins[bin as usize];
+        if value < *slot {
+            *slot = value;
+        }
+    }
+
+    /// Densifies the bins into `out`.
+    fn finish(&mut self, out: &mut [u32]) {
+        assert_eq!(out.len(), self.num_perm, "signature length");
+        let m = self.num_perm as u64;
         if self.bins.iter().all(|&v| v == EMPTY) {
             out.fill(u32::MAX);
             return;
@@ -146,9 +172,15 @@ impl Signatures {
         &self.slots[i * self.num_perm..(i + 1) * self.num_perm]
     }
 
-    /// Mutable chunks, one signature each, for filling in parallel.
+    /// Mutable chunks, one signature each.
     pub fn chunks_mut(&mut self) -> std::slice::ChunksExactMut<'_, u32> {
         self.slots.chunks_exact_mut(self.num_perm.max(1))
+    }
+
+    /// Mutable chunks, one signature each, for filling in parallel.
+    pub fn par_chunks_mut(&mut self) -> rayon::slice::ChunksExactMut<'_, u32> {
+        use rayon::slice::ParallelSliceMut;
+        self.slots.par_chunks_exact_mut(self.num_perm.max(1))
     }
 
     /// The MinHash estimate of the Jaccard similarity of documents `a` and

@@ -12,7 +12,8 @@ use crate::normalize::{
     push_folded,
 };
 
-/// One token: the hash of its normalized text and where it came from.
+/// One token: the hash of its normalized text, where it came from, and
+/// three facts about its original form.
 #[derive(Clone, Copy, Debug, Eq, PartialEq, Hash)]
 pub struct Token {
     /// xxh3-64 of the normalized token, with the sketch seed.
@@ -21,6 +22,33 @@ pub struct Token {
     pub start: u32,
     /// Byte offset one past the token's last byte.
     pub end: u32,
+    /// [`Token::CAPITALIZED`], [`Token::DIGIT`], [`Token::OPENS`].
+    pub flags: u8,
+}
+
+impl Token {
+    /// The original starts with an uppercase letter.
+    pub const CAPITALIZED: u8 = 1;
+    /// The original contains a digit.
+    pub const DIGIT: u8 = 2;
+    /// The token opens the text, a line, or a clause (it follows one of
+    /// `. ; : ! ?` or their fullwidth forms).
+    pub const OPENS: u8 = 4;
+
+    /// True when the original starts with an uppercase letter.
+    pub fn is_capitalized(&self) -> bool {
+        self.flags & Token::CAPITALIZED != 0
+    }
+
+    /// True when the original contains a digit.
+    pub fn has_digit(&self) -> bool {
+        self.flags & Token::DIGIT != 0
+    }
+
+    /// True when the token opens the text, a line or a clause.
+    pub fn opens(&self) -> bool {
+        self.flags & Token::OPENS != 0
+    }
 }
 
 /// Splits text into [`Token`]s. Reuse one per thread: it keeps a scratch
@@ -33,10 +61,11 @@ pub struct Tokenizer {
 }
 
 /// Byte classes of the fast path: not part of an ASCII word, a lowercase
-/// letter or digit, an uppercase letter.
+/// letter, a digit, an uppercase letter.
 const NOT_WORD: u8 = 0;
 const LOWER: u8 = 1;
-const UPPER: u8 = 2;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 3;
 
 static ASCII_CLASS: [u8; 256] = {
     let mut t = [NOT_WORD; 256];
@@ -45,6 +74,8 @@ static ASCII_CLASS: [u8; 256] = {
         let c = b as u8;
         t[b] = if c.is_ascii_uppercase() {
             UPPER
+        } else if c.is_ascii_digit() {
+            DIGIT
         } else if c.is_ascii_alphanumeric() {
             LOWER
         } else {
@@ -54,6 +85,24 @@ static ASCII_CLASS: [u8; 256] = {
     }
     t
 };
+
+/// Separators after which a token opens a clause.
+#[inline]
+fn ends_clause(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '\n'
+            | '\u{3002}'
+            | '\u{FF01}'
+            | '\u{FF1F}'
+            | '\u{FF1B}'
+            | '\u{FF1A}'
+    )
+}
 
 /// What tokenizing a text in word mode saw, to choose the unit.
 #[derive(Clone, Copy, Debug, Default)]
@@ -98,10 +147,11 @@ impl Tokenizer {
         unit: UnitChoice,
         out: &mut Vec<Token>,
     ) -> Unit {
-        self.collect(text, unit, out, |hash, start, end| Token {
+        self.collect(text, unit, out, |hash, start, end, flags| Token {
             hash,
             start,
             end,
+            flags,
         })
     }
 
@@ -112,7 +162,7 @@ impl Tokenizer {
         unit: UnitChoice,
         out: &mut Vec<u64>,
     ) -> Unit {
-        self.collect(text, unit, out, |hash, _, _| hash)
+        self.collect(text, unit, out, |hash, _, _, _| hash)
     }
 
     /// Convenience: the tokens of `text` in a new vector.
@@ -128,29 +178,28 @@ impl Tokenizer {
         text: &[u8],
         unit: UnitChoice,
         out: &mut Vec<T>,
-        make: impl Fn(u64, u32, u32) -> T,
+        make: impl Fn(u64, u32, u32, u8) -> T,
     ) -> Unit {
         debug_assert!(u32::try_from(text.len()).is_ok());
         let mark = out.len();
+        let mut push = |h, s, e, f| out.push(make(h, s, e, f));
         match unit {
             UnitChoice::Char => {
-                self.chars(text, |h, s, e| out.push(make(h, s, e)));
+                self.chars(text, &mut push);
                 Unit::Char
             }
             UnitChoice::Word => {
-                self.words(text, |h, s, e| out.push(make(h, s, e)));
+                self.words(text, &mut push);
                 Unit::Word
             }
             UnitChoice::Auto => {
                 // Nearly every text is decided by one word-mode pass; only
                 // text that turns out to be mostly Chinese, Japanese, Thai…
                 // is tokenized a second time.
-                let stats =
-                    self.words(text, |h, s, e| out.push(make(h, s, e)));
-                let unit = stats.unit();
+                let unit = self.words(text, &mut push).unit();
                 if unit == Unit::Char {
                     out.truncate(mark);
-                    self.chars(text, |h, s, e| out.push(make(h, s, e)));
+                    self.chars(text, |h, s, e, f| out.push(make(h, s, e, f)));
                 }
                 unit
             }
@@ -166,22 +215,25 @@ impl Tokenizer {
     fn words(
         &mut self,
         text: &[u8],
-        mut f: impl FnMut(u64, u32, u32),
+        mut f: impl FnMut(u64, u32, u32, u8),
     ) -> WordStats {
         let n = text.len();
         let mut stats = WordStats::default();
+        let mut opens = true;
         let mut i = 0;
         while i < n {
-            // Find the next word start.
+            // Find the next word start, noting clause ends on the way.
             let b = text[i];
             if ASCII_CLASS[b as usize] == NOT_WORD {
                 if b < 0x80 {
+                    opens |= ends_clause(b as char);
                     i += 1;
                     continue;
                 }
                 match decode(text, i) {
                     Some((c, _)) if is_word_char(c) => {}
-                    Some((_, len)) => {
+                    Some((c, len)) => {
+                        opens |= ends_clause(c);
                         i += len;
                         continue;
                     }
@@ -193,18 +245,28 @@ impl Tokenizer {
             }
             let start = i;
             stats.tokens += 1;
+            let mut flags = if opens { Token::OPENS } else { 0 };
+            opens = false;
             // Fast path: a run of ASCII letters and digits ending in ASCII
             // punctuation, space or the end. Hashed in place when it has no
             // uppercase letter, else lowercased on the stack.
-            let mut upper = false;
+            let first = ASCII_CLASS[b as usize];
+            let mut seen = 0u8;
             loop {
                 let class = ASCII_CLASS[*text.get(i).unwrap_or(&0) as usize];
                 if class == NOT_WORD {
                     break;
                 }
-                upper |= class == UPPER;
+                seen |= 1 << class;
                 i += 1;
             }
+            if first == UPPER {
+                flags |= Token::CAPITALIZED;
+            }
+            if seen & (1 << DIGIT) != 0 {
+                flags |= Token::DIGIT;
+            }
+            let upper = seen & (1 << UPPER) != 0;
             let next = text.get(i).copied();
             if next.is_none_or(|b| b < 0x80 && b != b'\'') {
                 let word = &text[start..i];
@@ -222,15 +284,24 @@ impl Tokenizer {
                     self.hash(&self.buf)
                 };
                 // Offsets fit: documents are limited far below 4 GiB.
-                f(hash, start as u32, i as u32);
+                f(hash, start as u32, i as u32, flags);
                 continue;
             }
             // General path: non-ASCII letters, marks, apostrophes.
+            if start == i {
+                // The word starts with a non-ASCII letter.
+                if decode(text, i).is_some_and(|(c, _)| c.is_uppercase()) {
+                    flags |= Token::CAPITALIZED;
+                }
+            }
             self.buf.clear();
             self.buf.extend_from_slice(&text[start..i]);
             loop {
                 let run = i;
                 while i < n && ASCII_CLASS[text[i] as usize] != NOT_WORD {
+                    if ASCII_CLASS[text[i] as usize] == DIGIT {
+                        flags |= Token::DIGIT;
+                    }
                     i += 1;
                 }
                 self.buf.extend_from_slice(&text[run..i]);
@@ -267,14 +338,15 @@ impl Tokenizer {
             // Non-ASCII characters were folded as they were pushed; ASCII
             // ones are lowercased here in one go.
             self.buf.make_ascii_lowercase();
-            f(self.hash(&self.buf), start as u32, i as u32);
+            f(self.hash(&self.buf), start as u32, i as u32, flags);
         }
         stats
     }
 
     /// One token per word character.
     #[inline]
-    fn chars(&mut self, text: &[u8], mut f: impl FnMut(u64, u32, u32)) {
+    fn chars(&mut self, text: &[u8], mut f: impl FnMut(u64, u32, u32, u8)) {
+        let mut opens = true;
         let mut i = 0;
         while i < text.len() {
             let Some((c, len)) = decode(text, i) else {
@@ -282,9 +354,19 @@ impl Tokenizer {
                 continue;
             };
             if is_word_char(c) {
+                let mut flags = if opens { Token::OPENS } else { 0 };
+                if c.is_uppercase() {
+                    flags |= Token::CAPITALIZED;
+                }
+                if c.is_numeric() {
+                    flags |= Token::DIGIT;
+                }
+                opens = false;
                 self.buf.clear();
                 push_folded(c, &mut self.buf);
-                f(self.hash(&self.buf), i as u32, (i + len) as u32);
+                f(self.hash(&self.buf), i as u32, (i + len) as u32, flags);
+            } else {
+                opens |= ends_clause(c);
             }
             i += len;
         }
@@ -331,6 +413,40 @@ mod tests {
             ["quoted", "rock", "n", "roll"]
         );
         assert_eq!(words("Zürich café"), ["Zürich", "café"]);
+    }
+
+    #[test]
+    fn flags_describe_the_original() {
+        let text =
+            "Reporting by Ann Lee; editing by R2D2 in Zürich.\nÉté 2026";
+        let toks = Tokenizer::new(0).tokens(text.as_bytes(), UnitChoice::Word);
+        let got: Vec<(&str, bool, bool, bool)> = toks
+            .iter()
+            .map(|t| {
+                (
+                    &text[t.start as usize..t.end as usize],
+                    t.is_capitalized(),
+                    t.has_digit(),
+                    t.opens(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Reporting", true, false, true),
+                ("by", false, false, false),
+                ("Ann", true, false, false),
+                ("Lee", true, false, false),
+                ("editing", false, false, true),
+                ("by", false, false, false),
+                ("R2D2", true, true, false),
+                ("in", false, false, false),
+                ("Zürich", true, false, false),
+                ("Été", true, false, true),
+                ("2026", false, true, false),
+            ]
+        );
     }
 
     #[test]
