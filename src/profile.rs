@@ -1,13 +1,14 @@
 //! What the scan keeps of each document after reading it once.
 //!
-//! One pass over a document's text tokenizes it, hashes its shingles and
-//! its whole normalized text. Everything after that (signatures, exact
-//! duplicate groups, verification) works from the [`DocProfile`], never
-//! from the text again.
+//! One pass over a document's text tokenizes it and computes everything
+//! later stages need: the shingle hashes, a hash of the whole normalized
+//! text (for exact duplicates) and, per line, the keys by which
+//! [`crate::boilerplate`] counts recurring lines and templates. Nothing
+//! after this pass reads the whole corpus text again.
 
 use crate::normalize::{Unit, UnitChoice};
-use crate::shingle::{for_each_window, window_count};
-use crate::tokenize::Tokenizer;
+use crate::shingle::{for_each_window, mix, window_count};
+use crate::tokenize::{Token, Tokenizer};
 
 /// A document as the scan sees it.
 #[derive(Clone, Debug, Default, Eq, PartialEq)]
@@ -16,16 +17,61 @@ pub struct DocProfile {
     pub unit: Option<Unit>,
     /// Number of tokens.
     pub tokens: u32,
+    /// Length of the text in bytes.
+    pub bytes: u32,
     /// Hash of the whole normalized token sequence: equal for documents
     /// whose texts differ only in case, punctuation and spacing.
     pub exact: u64,
-    /// 32-bit shingle hashes in text order, duplicates included.
+    /// 32-bit shingle hashes in text order, duplicates included; shingle
+    /// `i` covers tokens `i .. i + k`.
     ///
     /// 32 bits halve the memory of 64 and barely move Jaccard values: two
     /// documents of 1,000 shingles each have one spurious match with
     /// probability about 1,000² / 2³² ≈ 0.0002.
     pub shingles: Vec<u32>,
+    /// Lines with at least one token, in order.
+    pub lines: Vec<Line>,
 }
+
+/// One line of a document: the unit of boilerplate detection.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub struct Line {
+    /// First token of the line.
+    pub token_start: u32,
+    /// One past the last token.
+    pub token_end: u32,
+    /// Byte span of the line without its line break and surrounding
+    /// whitespace.
+    pub start: u32,
+    /// End of that span.
+    pub end: u32,
+    /// Hash of the line's normalized tokens.
+    pub key: u64,
+    /// Hash of the line's template: numbers and names (capitalized words
+    /// that do not open the line or a clause) masked, runs of them as one. `None` when nothing was masked or fewer than
+    /// [`MIN_FIXED_TOKENS`] words are left.
+    pub template: Option<u64>,
+}
+
+impl Line {
+    /// Number of tokens.
+    pub fn len(&self) -> u32 {
+        self.token_end - self.token_start
+    }
+
+    /// True for a line without tokens (never stored).
+    pub fn is_empty(&self) -> bool {
+        self.token_end == self.token_start
+    }
+}
+
+/// A template needs at least this many unmasked words; fewer would group
+/// lines that only share, say, "by".
+pub const MIN_FIXED_TOKENS: usize = 2;
+
+/// Lines longer than this many tokens get no template: they are prose,
+/// and masking every name in a paragraph is work for nothing.
+pub const MAX_TEMPLATE_TOKENS: usize = 32;
 
 /// Makes [`DocProfile`]s. Keeps scratch buffers: use one per thread.
 #[derive(Clone, Debug)]
@@ -33,11 +79,17 @@ pub struct Profiler {
     tokenizer: Tokenizer,
     unit: UnitChoice,
     shingle_size: usize,
+    tokens: Vec<Token>,
     hashes: Vec<u64>,
+    lines: bool,
+    joiner: u64,
 }
 
-/// Multiplier of the exact-text fold (any odd constant).
-const EXACT_BASE: u64 = 0xD6E8_FEB8_6659_FD93;
+/// Multiplier of the exact-text and line folds (any odd constant).
+const FOLD_BASE: u64 = 0xD6E8_FEB8_6659_FD93;
+
+/// Stands for a masked token in template hashes.
+const MASKED: u64 = 0x6d61_736b_6564_2121;
 
 impl Profiler {
     /// A profiler with the given unit choice and shingle size.
@@ -46,19 +98,28 @@ impl Profiler {
             tokenizer: Tokenizer::new(seed),
             unit,
             shingle_size,
+            tokens: Vec::new(),
             hashes: Vec::new(),
+            lines: true,
+            joiner: joiner_hash(seed),
         }
+    }
+
+    /// Whether to compute [`DocProfile::lines`]. By default, yes; without
+    /// boilerplate detection nobody needs them.
+    pub fn with_lines(mut self, yes: bool) -> Profiler {
+        self.lines = yes;
+        self
     }
 
     /// The profile of `text`.
     pub fn profile(&mut self, text: &[u8]) -> DocProfile {
+        self.tokens.clear();
+        let unit = self.tokenizer.tokenize(text, self.unit, &mut self.tokens);
         self.hashes.clear();
-        let unit = self.tokenizer.hashes(text, self.unit, &mut self.hashes);
-        let exact = crate::shingle::mix(
-            self.hashes.iter().fold(unit as u64, |h, &t| {
-                h.wrapping_mul(EXACT_BASE).wrapping_add(t)
-            }),
-        );
+        self.hashes.extend(self.tokens.iter().map(|t| t.hash));
+        let exact =
+            mix(self.hashes.iter().fold(unit as u64, |h, &t| fold(h, t)));
         let mut shingles = Vec::with_capacity(window_count(
             self.hashes.len(),
             self.shingle_size,
@@ -66,25 +127,178 @@ impl Profiler {
         for_each_window(&self.hashes, self.shingle_size, |_, h| {
             shingles.push((h >> 32) as u32)
         });
+        let lines = if self.lines {
+            lines(text, &self.tokens, self.joiner)
+        } else {
+            Vec::new()
+        };
         DocProfile {
             unit: Some(unit),
-            tokens: self.hashes.len() as u32,
+            tokens: self.tokens.len() as u32,
+            bytes: text.len() as u32,
             exact,
             shingles,
+            lines,
         }
     }
+}
+
+#[inline]
+fn fold(h: u64, t: u64) -> u64 {
+    h.wrapping_mul(FOLD_BASE).wrapping_add(t)
+}
+
+/// Splits tokens into lines at line breaks and computes each line's keys.
+///
+/// Line breaks come from one vectorized scan of the text, walked in step
+/// with the tokens; they also give each line's byte span.
+fn lines(text: &[u8], tokens: &[Token], joiner: u64) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut breaks = memchr::memchr_iter(b'\n', text);
+    let mut next = breaks.next();
+    let (mut first, mut lo) = (0usize, 0usize);
+    for (i, t) in tokens.iter().enumerate() {
+        let Some(b) = next.filter(|&b| b < t.start as usize) else {
+            continue;
+        };
+        // A break before token i: the line of tokens [first, i) ends at
+        // `b`, and the next one starts after the last break before i.
+        if i > first {
+            out.push(line(text, tokens, first, i, (lo, b), joiner));
+        }
+        let mut last = b;
+        next = None;
+        for b in breaks.by_ref() {
+            if b >= t.start as usize {
+                next = Some(b);
+                break;
+            }
+            last = b;
+        }
+        (first, lo) = (i, last + 1);
+    }
+    if first < tokens.len() {
+        let hi = next.unwrap_or(text.len());
+        out.push(line(text, tokens, first, tokens.len(), (lo, hi), joiner));
+    }
+    out
+}
+
+fn line(
+    text: &[u8],
+    tokens: &[Token],
+    first: usize,
+    last: usize,
+    (lo, hi): (usize, usize),
+    joiner: u64,
+) -> Line {
+    let toks = &tokens[first..last];
+    let key = mix(toks.iter().fold(0x6c69_6e65, |h, t| fold(h, t.hash)));
+    let mut template = 0x7465_6d70u64;
+    let (mut fixed, mut masked, mut last_masked) = (0usize, 0usize, false);
+    let templated =
+        if toks.len() <= MAX_TEMPLATE_TOKENS { toks } else { &[][..] };
+    for (i, t) in templated.iter().enumerate() {
+        if is_masked(toks, i, joiner) {
+            masked += 1;
+            if !last_masked {
+                template = fold(template, MASKED);
+            }
+            last_masked = true;
+        } else {
+            fixed += 1;
+            template = fold(template, t.hash);
+            last_masked = false;
+        }
+    }
+    let template =
+        (masked > 0 && fixed >= MIN_FIXED_TOKENS).then(|| mix(template));
+    // The span covers the whole line, punctuation included, without the
+    // line break and surrounding whitespace.
+    let (start, end) = trim(text, lo, hi);
+    Line {
+        token_start: first as u32,
+        token_end: last as u32,
+        start: start as u32,
+        end: end as u32,
+        key,
+        template,
+    }
+}
+
+fn trim(text: &[u8], mut lo: usize, mut hi: usize) -> (usize, usize) {
+    while lo < hi && text[lo].is_ascii_whitespace() {
+        lo += 1;
+    }
+    while hi > lo && text[hi - 1].is_ascii_whitespace() {
+        hi -= 1;
+    }
+    (lo, hi)
+}
+
+/// True when token `i` of a line's tokens `toks` is masked in the line's
+/// template: a number, or a name (a capitalized word that does not open
+/// the line or a clause).
+pub(crate) fn is_masked(toks: &[Token], i: usize, joiner: u64) -> bool {
+    let varies = |i: usize| {
+        let t = toks[i];
+        t.has_digit() || (t.is_capitalized() && !t.opens() && i > 0)
+    };
+    // "Ann Lee and Bo Wu" is one run of names, as "Ann Lee" is.
+    varies(i)
+        || (toks[i].hash == joiner
+            && i > 0
+            && i + 1 < toks.len()
+            && varies(i - 1)
+            && varies(i + 1))
+}
+
+/// The hash of "and", which joins names in a masked run, under `seed`.
+pub(crate) fn joiner_hash(seed: u64) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(b"and", seed)
+}
+
+/// A line as a template reads: masked words shown as `…`, a run of them
+/// (with what separates them) as one. `seed` is the token hash seed.
+pub fn template_text(line: &[u8], unit: UnitChoice, seed: u64) -> String {
+    let toks = Tokenizer::new(seed).tokens(line, unit);
+    let joiner = joiner_hash(seed);
+    let mut out = String::new();
+    let mut pos = 0usize;
+    let mut i = 0;
+    while i < toks.len() {
+        if !is_masked(&toks, i, joiner) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < toks.len() && is_masked(&toks, j + 1, joiner) {
+            j += 1;
+        }
+        out.push_str(&String::from_utf8_lossy(
+            &line[pos..toks[i].start as usize],
+        ));
+        out.push('…');
+        pos = toks[j].end as usize;
+        i = j + 1;
+    }
+    out.push_str(&String::from_utf8_lossy(&line[pos..]));
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn profile(text: &str) -> DocProfile {
+        Profiler::new(1, UnitChoice::Auto, 3).profile(text.as_bytes())
+    }
+
     #[test]
     fn exact_hash_ignores_case_and_punctuation() {
-        let mut p = Profiler::new(1, UnitChoice::Auto, 3);
-        let a = p.profile(b"The cat sat on the mat.");
-        let b = p.profile("the CAT — sat on: the mat".as_bytes());
-        let c = p.profile(b"the cat sat on a mat");
+        let a = profile("The cat sat on the mat.");
+        let b = profile("the CAT — sat on: the mat");
+        let c = profile("the cat sat on a mat");
         assert_eq!(a.exact, b.exact);
         assert_ne!(a.exact, c.exact);
         assert_eq!(a.shingles, b.shingles);
@@ -94,7 +308,71 @@ mod tests {
 
     #[test]
     fn short_documents_have_one_shingle() {
-        let mut p = Profiler::new(1, UnitChoice::Auto, 5);
-        assert_eq!(p.profile(b"two words").shingles.len(), 1);
+        let p = Profiler::new(1, UnitChoice::Auto, 5).profile(b"two words");
+        assert_eq!(p.shingles.len(), 1);
+    }
+
+    #[test]
+    fn lines_have_spans_and_keys() {
+        let text = "Headline here\n\n  Reporting by Ann Lee; Editing by Bo Wu.  \n...\nlast line";
+        let p = profile(text);
+        let spans: Vec<&str> = p
+            .lines
+            .iter()
+            .map(|l| &text[l.start as usize..l.end as usize])
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "Headline here",
+                "Reporting by Ann Lee; Editing by Bo Wu.",
+                "last line"
+            ]
+        );
+        let ranges: Vec<(u32, u32)> =
+            p.lines.iter().map(|l| (l.token_start, l.token_end)).collect();
+        assert_eq!(ranges, [(0, 2), (2, 10), (10, 12)]);
+    }
+
+    #[test]
+    fn templates_mask_names_and_numbers() {
+        let key = |t: &str| profile(t).lines[0].template;
+        let a = key("Reporting by Ann Lee; Editing by Bo Wu");
+        assert!(a.is_some());
+        assert_eq!(
+            a,
+            key("Reporting by Humeyra Pamuk; Editing by Simon Cameron-Moore")
+        );
+        assert_ne!(a, key("Reporting by Ann Lee; Writing by Bo Wu"));
+        assert_eq!(
+            key("Updated 12:30 on 4 May"),
+            key("Updated 9:05 on 17 June")
+        );
+        assert_eq!(key("no names or numbers here"), None, "nothing masked");
+        assert_eq!(
+            key("By Dana Whitfield"),
+            None,
+            "one fixed word is too few"
+        );
+        assert_eq!(
+            key("Copyright 2026 Ledger. All rights reserved."),
+            key("Copyright 2025 Courier. All rights reserved.")
+        );
+    }
+
+    #[test]
+    fn template_text_masks_runs() {
+        let t = |s: &str| template_text(s.as_bytes(), UnitChoice::Auto, 0);
+        assert_eq!(
+            t(
+                "Reporting by Humeyra Pamuk in Beijing; Editing by Simon Cameron-Moore, Andrew Heavens"
+            ),
+            "Reporting by … in …; Editing by …"
+        );
+        assert_eq!(
+            t("Copyright 2026 Ledger. All rights reserved."),
+            "Copyright …. All rights reserved."
+        );
+        assert_eq!(t("nothing to mask"), "nothing to mask");
     }
 }
