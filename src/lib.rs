@@ -58,6 +58,7 @@
 //! SplitMix64 with fixed seeds, pinned by unit tests; everything that comes
 //! out of parallel work or buckets is sorted, ties broken by [`DocId`].
 
+pub mod boilerplate;
 pub mod cluster;
 pub mod config;
 pub mod corpus;

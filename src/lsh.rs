@@ -180,9 +180,19 @@ mod tests {
 
     #[test]
     fn readme_banding_table() {
-        let table = [(0.9, 14, 9), (0.8, 21, 6), (0.7, 27, 4), (0.5, 42, 3)];
+        let table = [
+            (0.9, 14, 9),
+            (0.8, 21, 6),
+            (0.75, 25, 5),
+            (0.7, 27, 4),
+            (0.5, 42, 3),
+        ];
         for (t, bands, rows) in table {
-            assert_eq!(Banding::for_threshold(t, 128), Banding { bands, rows }, "threshold {t}");
+            assert_eq!(
+                Banding::for_threshold(t, 128),
+                Banding { bands, rows },
+                "threshold {t}"
+            );
         }
     }
 

@@ -1,23 +1,27 @@
 //! The order of the stages. Only this module knows it.
 //!
 //! ```text
-//! profile (tokenize, shingle; parallel) → sign (MinHash) → exact groups
-//!   → LSH candidates → verify (exact Jaccard) → clusters → report
+//! profile (tokenize, shingle, line keys; parallel) → exact groups
+//!   → boilerplate (line and template frequencies) → mask boilerplate
+//!   → sign (MinHash) → LSH candidates → verify (exact Jaccard)
+//!   → clusters → report
 //! ```
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use crate::boilerplate::{self, Mask};
 use crate::cluster::components;
 use crate::config::{Config, Keep, SEED};
 use crate::corpus::{Corpus, DocId};
 use crate::lsh::candidate_pairs;
 use crate::minhash::{MinHasher, Signatures};
 use crate::normalize::UnitChoice;
-use crate::profile::{DocProfile, Profiler};
+use crate::profile::{DocProfile, Profiler, template_text};
 use crate::report::{
-    Cluster, DocInfo, Duplicate, DuplicateKind, Params, Report, Summary,
+    BoilerplateSpan, BoilerplateTemplate, Cluster, DocInfo, Duplicate,
+    DuplicateKind, Params, Report, Summary,
 };
 use crate::tokenize::Tokenizer;
 use crate::verify::{Overlap, make_set, overlap};
@@ -29,7 +33,8 @@ pub trait Progress: Sync {
     fn stage(&self, name: &'static str, total: u64);
     /// `n` more steps of the current stage are done.
     fn advance(&self, n: u64);
-    /// The run is over.
+    /// The caller is done with the progress display; the pipeline never
+    /// calls this, so that a caller can go on with stages of its own.
     fn finish(&self);
 }
 
@@ -87,11 +92,8 @@ impl Pipeline {
         let n = corpus.len();
 
         progress.stage("shingling", n as u64);
-        let mut profiles = profile_all(corpus, cfg, progress);
-
-        progress.stage("signing", n as u64);
-        let sigs = sign_all(&profiles, cfg.num_perm as usize);
-
+        let (mut profiles, mut prose, has_prose) =
+            profile_all(corpus, cfg, progress);
         let exact_groups = exact_groups(&profiles);
         let mut is_copy = vec![false; n];
         for g in &exact_groups {
@@ -99,86 +101,59 @@ impl Pipeline {
                 is_copy[d as usize] = true;
             }
         }
+
+        progress.stage("boilerplate", 0);
+        let min_docs = cfg.boilerplate_min_docs(n);
+        let counted: Vec<bool> = is_copy.iter().map(|&c| !c).collect();
+        let m = cfg.num_perm as usize;
+        let (boilerplate, masks) = if cfg.boilerplate {
+            let settings = boilerplate::Settings {
+                min_docs,
+                context: cfg.boilerplate_context,
+                shingle_size: cfg.shingle_size as usize,
+                seed: SEED,
+            };
+            let found = boilerplate::detect(
+                &profiles, &counted, &mut prose, &has_prose, &settings,
+            );
+            let masks = if cfg.keep_boilerplate {
+                vec![Mask::default(); n]
+            } else {
+                found.masks
+            };
+            (found.boilerplate, masks)
+        } else {
+            (boilerplate::Boilerplate::none(n), vec![Mask::default(); n])
+        };
+        drop(prose);
+        let sigs = sign(&profiles, &masks, m);
+
         let reps: Vec<u32> =
             (0..n as u32).filter(|&d| !is_copy[d as usize]).collect();
+        progress.stage("lsh", 0);
         let cands = candidate_pairs(&sigs, &reps, cfg.banding, cfg.max_bucket);
-
-        // Only documents in a pair need their shingle set; free the rest.
-        let mut needed = vec![false; n];
-        for &(a, b) in &cands.pairs {
-            needed[a as usize] = true;
-            needed[b as usize] = true;
-        }
-        for g in &exact_groups {
-            needed[g[0] as usize] = true;
-        }
-        profiles.par_iter_mut().zip(&needed).for_each(|(p, &need)| {
-            if need {
-                make_set(&mut p.shingles);
-            } else {
-                p.shingles = Vec::new();
-            }
-        });
-
         progress.stage("verifying", cands.pairs.len() as u64);
-        let threshold = cfg.threshold;
-        let near: Vec<Duplicate> = cands
-            .pairs
-            .par_iter()
-            .filter_map(|&(a, b)| {
-                progress.advance(1);
-                let o = overlap(
-                    &profiles[a as usize].shingles,
-                    &profiles[b as usize].shingles,
-                );
-                (o.jaccard() >= threshold).then(|| Duplicate {
-                    a: DocId(a),
-                    b: DocId(b),
-                    kind: DuplicateKind::Near,
-                    overlap: o,
-                    estimate: sigs.estimate(a as usize, b as usize),
-                })
-            })
-            .collect();
+        let duplicates = verify_all(
+            &mut profiles,
+            &masks,
+            &cands.pairs,
+            &exact_groups,
+            &sigs,
+            cfg.threshold,
+            progress,
+        );
+        let clusters = clusters(n, &duplicates, &profiles, cfg.keep);
 
-        let mut duplicates = near;
-        for g in &exact_groups {
-            let size = profiles[g[0] as usize].shingles.len() as u32;
-            for &d in &g[1..] {
-                duplicates.push(Duplicate {
-                    a: DocId(g[0]),
-                    b: DocId(d),
-                    kind: DuplicateKind::Exact,
-                    overlap: Overlap {
-                        shared: size,
-                        size_a: size,
-                        size_b: size,
-                    },
-                    estimate: 1.0,
-                });
-            }
-        }
-        duplicates.sort_by_key(|d| (d.a, d.b));
-
-        let groups = components(n, duplicates.iter().map(|d| (d.a.0, d.b.0)));
-        let clusters: Vec<Cluster> = groups
-            .iter()
-            .enumerate()
-            .map(|(i, members)| Cluster {
-                id: i as u32 + 1,
-                representative: DocId(representative(
-                    members, &profiles, cfg.keep,
-                )),
-                members: members.iter().map(|&m| DocId(m)).collect(),
-            })
-            .collect();
-
+        progress.stage("report", 0);
         let mut docs = BTreeMap::new();
         for c in &clusters {
             for &m in &c.members {
                 docs.insert(m, doc_info(corpus, m, &profiles[m.index()]));
             }
         }
+        let (templates, spans) =
+            boilerplate_report(corpus, &profiles, &boilerplate, cfg.unit);
+        let ids = corpus.ids().map(|d| corpus.id(d).to_string()).collect();
         let summary = Summary {
             documents: n as u64,
             skipped: corpus.skipped(),
@@ -197,8 +172,13 @@ impl Pipeline {
                 .iter()
                 .map(|c| c.members.len() as u64 - 1)
                 .sum(),
+            boilerplate_templates: templates.len() as u64,
+            boilerplate_spans: spans.len() as u64,
+            boilerplate_bytes: spans
+                .iter()
+                .map(|s| u64::from(s.end - s.start))
+                .sum(),
         };
-        progress.finish();
         Report {
             params: Params {
                 sketch: cfg.sketch_params(),
@@ -207,14 +187,149 @@ impl Pipeline {
                 threshold: cfg.threshold,
                 unit: unit_name(cfg.unit).to_string(),
                 keep: cfg.keep,
+                boilerplate_min_docs: min_docs,
+                keep_boilerplate: cfg.keep_boilerplate,
             },
             diagnostics: corpus.diagnostics().to_vec(),
             duplicates,
             clusters,
+            boilerplate: templates,
+            boilerplate_spans: spans,
+            ids,
             docs,
             summary,
         }
     }
+}
+
+/// Verifies candidate pairs by the exact Jaccard similarity of their
+/// shingle sets, adds the pairs of exact copies, and sorts them all.
+fn verify_all(
+    profiles: &mut [DocProfile],
+    masks: &[Mask],
+    candidates: &[(u32, u32)],
+    exact_groups: &[Vec<u32>],
+    sigs: &Signatures,
+    threshold: f64,
+    progress: &dyn Progress,
+) -> Vec<Duplicate> {
+    // Only documents in a pair need their shingle set; free the rest.
+    let mut needed = vec![false; profiles.len()];
+    for &(a, b) in candidates {
+        needed[a as usize] = true;
+        needed[b as usize] = true;
+    }
+    for g in exact_groups {
+        needed[g[0] as usize] = true;
+    }
+    profiles.par_iter_mut().zip(&needed).zip(masks).for_each(
+        |((p, &need), mask)| {
+            if need {
+                if !mask.is_empty() {
+                    let kept: Vec<u32> =
+                        mask.kept(&p.shingles).flatten().copied().collect();
+                    p.shingles = kept;
+                }
+                make_set(&mut p.shingles);
+            } else {
+                p.shingles = Vec::new();
+            }
+        },
+    );
+    let mut duplicates: Vec<Duplicate> = candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            progress.advance(1);
+            let o = overlap(
+                &profiles[a as usize].shingles,
+                &profiles[b as usize].shingles,
+            );
+            (o.jaccard() >= threshold).then(|| Duplicate {
+                a: DocId(a),
+                b: DocId(b),
+                kind: DuplicateKind::Near,
+                overlap: o,
+                estimate: sigs.estimate(a as usize, b as usize),
+            })
+        })
+        .collect();
+    for g in exact_groups {
+        let size = profiles[g[0] as usize].shingles.len() as u32;
+        for &d in &g[1..] {
+            duplicates.push(Duplicate {
+                a: DocId(g[0]),
+                b: DocId(d),
+                kind: DuplicateKind::Exact,
+                overlap: Overlap { shared: size, size_a: size, size_b: size },
+                estimate: 1.0,
+            });
+        }
+    }
+    duplicates.sort_by_key(|d| (d.a, d.b));
+    duplicates
+}
+
+/// Connected components of the duplicate pairs, with representatives.
+fn clusters(
+    n: usize,
+    duplicates: &[Duplicate],
+    profiles: &[DocProfile],
+    keep: Keep,
+) -> Vec<Cluster> {
+    components(n, duplicates.iter().map(|d| (d.a.0, d.b.0)))
+        .iter()
+        .enumerate()
+        .map(|(i, members)| Cluster {
+            id: i as u32 + 1,
+            representative: DocId(representative(members, profiles, keep)),
+            members: members.iter().map(|&m| DocId(m)).collect(),
+        })
+        .collect()
+}
+
+/// The boilerplate inventory with display text, and every span.
+fn boilerplate_report(
+    corpus: &Corpus,
+    profiles: &[DocProfile],
+    found: &boilerplate::Boilerplate,
+    unit: UnitChoice,
+) -> (Vec<BoilerplateTemplate>, Vec<BoilerplateSpan>) {
+    let templates = found
+        .templates
+        .par_iter()
+        .map(|t| {
+            let (doc, line) = t.example_line;
+            let l = &profiles[doc.index()].lines[line as usize];
+            let text = corpus.text(doc);
+            let line_text = &text[l.start as usize..l.end as usize];
+            BoilerplateTemplate {
+                id: t.id,
+                text: if t.masked {
+                    template_text(line_text, unit, SEED)
+                } else {
+                    String::from_utf8_lossy(line_text).into_owned()
+                },
+                masked: t.masked,
+                documents: t.documents,
+                examples: t.examples.clone(),
+            }
+        })
+        .collect();
+    let spans = found
+        .spans
+        .iter()
+        .enumerate()
+        .flat_map(|(d, spans)| {
+            spans.iter().map(move |s| BoilerplateSpan {
+                doc: DocId(d as u32),
+                start: s.start,
+                end: s.end,
+                template: s.template,
+                reason: s.reason,
+            })
+        })
+        .collect();
+    (templates, spans)
 }
 
 fn unit_name(unit: UnitChoice) -> &'static str {
@@ -225,39 +340,61 @@ fn unit_name(unit: UnitChoice) -> &'static str {
     }
 }
 
-/// Profiles every document in parallel, in input order.
+/// Profiles every document in parallel, in input order, and signs its
+/// prose for the boilerplate copy check while its shingles are in cache;
+/// the third value says which documents have prose.
 fn profile_all(
     corpus: &Corpus,
     cfg: &Config,
     progress: &dyn Progress,
-) -> Vec<DocProfile> {
+) -> (Vec<DocProfile>, Signatures, Vec<bool>) {
     let k = cfg.shingle_size as usize;
-    (0..corpus.len() as u32)
-        .into_par_iter()
+    let slots = if cfg.boilerplate { boilerplate::COPY_SLOTS } else { 0 };
+    let mut prose = Signatures::zeroed(corpus.len(), slots);
+    let profile = |profiler: &mut Profiler, doc: usize| {
+        let p = profiler.profile(&corpus.text(DocId(doc as u32)));
+        progress.advance(1);
+        p
+    };
+    let make = || Profiler::new(SEED, cfg.unit, k).with_lines(cfg.boilerplate);
+    if !cfg.boilerplate {
+        let profiles = (0..corpus.len())
+            .into_par_iter()
+            .map_init(make, |profiler, doc| profile(profiler, doc))
+            .collect();
+        return (profiles, prose, Vec::new());
+    }
+    let (profiles, has_prose) = prose
+        .par_chunks_mut()
+        .enumerate()
         .map_init(
-            || Profiler::new(SEED, cfg.unit, k),
-            |profiler, doc| {
-                let profile = profiler.profile(&corpus.text(DocId(doc)));
-                progress.advance(1);
-                profile
+            || (make(), MinHasher::new(slots, SEED)),
+            |(profiler, hasher), (doc, slot)| {
+                let p = profile(profiler, doc);
+                let mask = boilerplate::prose_mask(&p, k);
+                if let Some(mask) = &mask {
+                    hasher.sign_slices(mask.kept(&p.shingles), slot);
+                }
+                (p, mask.is_some())
             },
         )
-        .collect()
+        .unzip();
+    (profiles, prose, has_prose)
 }
 
-/// Signs every document's shingles.
-fn sign_all(profiles: &[DocProfile], num_perm: usize) -> Signatures {
+/// Signs every document, leaving out its masked shingles.
+fn sign(
+    profiles: &[DocProfile],
+    masks: &[Mask],
+    num_perm: usize,
+) -> Signatures {
     let mut sigs = Signatures::zeroed(profiles.len(), num_perm);
-    sigs.chunks_mut()
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .zip(profiles)
-        .for_each_init(
-            || MinHasher::new(num_perm, SEED),
-            |hasher, (slot, profile)| {
-                hasher.sign_into(profile.shingles.iter().copied(), slot)
-            },
-        );
+    profiles.par_iter().zip(sigs.par_chunks_mut()).zip(masks).for_each_init(
+        || MinHasher::new(num_perm, SEED),
+        |hasher, ((p, slot), mask)| {
+            hasher.sign_slices(mask.kept(&p.shingles), slot);
+        },
+    );
     sigs
 }
 

@@ -8,9 +8,11 @@ use rehash::{
     UnitChoice,
 };
 
-use super::{InputArgs, InputFormatArg, KeepArg, SketchArgs, UnitArg};
+use super::{
+    BoilerplateArgs, InputArgs, InputFormatArg, KeepArg, SketchArgs, UnitArg,
+};
 
-pub fn config(args: &SketchArgs) -> Result<Config> {
+pub fn config(args: &SketchArgs, bp: &BoilerplateArgs) -> Result<Config> {
     Config::builder()
         .threshold(args.threshold)
         .shingle_size(args.shingle_size)
@@ -27,6 +29,10 @@ pub fn config(args: &SketchArgs) -> Result<Config> {
             KeepArg::Longest => Keep::Longest,
         })
         .max_bucket(args.max_bucket)
+        .boilerplate(!bp.no_boilerplate)
+        .boilerplate_min_docs(bp.boilerplate_min_docs)
+        .keep_boilerplate(bp.keep_boilerplate)
+        .boilerplate_context(!bp.no_boilerplate_context)
         .build()
 }
 

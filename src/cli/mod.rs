@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use rehash::{Pipeline, Result, report};
+use rehash::{Pipeline, Progress, Result, report};
 
 /// Find near-duplicate documents, rewritten passages and boilerplate in
 /// text corpora, and show where texts overlap.
@@ -98,6 +98,9 @@ struct ScanArgs {
 
     #[command(flatten)]
     sketch: SketchArgs,
+
+    #[command(flatten)]
+    boilerplate: BoilerplateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -167,7 +170,7 @@ struct InputArgs {
 struct SketchArgs {
     /// Jaccard similarity of shingle sets at or above which two documents
     /// are near-duplicates.
-    #[arg(short = 't', long, default_value_t = 0.8, value_name = "J")]
+    #[arg(short = 't', long, default_value_t = 0.75, value_name = "J")]
     threshold: f64,
 
     /// Tokens per shingle.
@@ -198,6 +201,33 @@ struct SketchArgs {
     /// instead of all pairs.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     max_bucket: usize,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Boilerplate")]
+struct BoilerplateArgs {
+    /// A line, or a template of lines differing in numbers and names, is
+    /// boilerplate when it recurs in at least N otherwise different
+    /// documents (lines of over 20 words: N + 1). By default 2, or one in
+    /// 100,000 documents for larger corpora.
+    #[arg(long, value_name = "N")]
+    boilerplate_min_docs: Option<u32>,
+
+    /// Count boilerplate in signatures and similarities. By default it is
+    /// left out, so that documents sharing only a footer are not
+    /// near-duplicates.
+    #[arg(long)]
+    keep_boilerplate: bool,
+
+    /// Do not mark short runs of lines enclosed by boilerplate (link
+    /// lists, captions) as boilerplate too.
+    #[arg(long)]
+    no_boilerplate_context: bool,
+
+    /// Skip boilerplate detection: faster, but shared footers then count
+    /// in similarities.
+    #[arg(long, conflicts_with_all = ["keep_boilerplate", "boilerplate_min_docs"])]
+    no_boilerplate: bool,
 }
 
 /// How a run that did not fail ends.
@@ -244,17 +274,19 @@ fn in_pool<T: Send>(
 }
 
 fn scan(args: &ScanArgs) -> Result<Outcome> {
-    let config = convert::config(&args.sketch)?;
+    let config = convert::config(&args.sketch, &args.boilerplate)?;
     let inputs = convert::inputs(&args.paths);
+    let bar =
+        progress::Bar::new(args.output.progress, args.output.no_progress);
+    bar.stage("reading", 0);
     let corpus = convert::corpus_builder(&args.input).build(&inputs)?;
     let diagnostics = corpus.diagnostics().to_vec();
     output::print_diagnostics(&diagnostics);
     if corpus.is_empty() {
         return Err(rehash::Error::new(rehash::ErrorKind::NoDocuments));
     }
-    let bar =
-        progress::Bar::new(args.output.progress, args.output.no_progress);
     let report = Pipeline::new(config).run_with_progress(&corpus, &bar);
+    bar.stage("writing", 0);
     let color =
         output::use_color(args.output.color, args.output.output.is_some());
     output::write_to(args.output.output.as_deref(), |w| {
@@ -267,6 +299,7 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
             Format::Json => report::json::write(w, &report),
         }
     })?;
+    bar.finish();
     Ok(if diagnostics.is_empty() {
         Outcome::Done
     } else {

@@ -2,6 +2,7 @@
 //! and only once a run has taken more than a second.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,9 @@ pub struct Bar {
     start: Instant,
     enabled: bool,
     shown: AtomicBool,
+    /// With `REHASH_TIMINGS` set, each stage's wall time goes to stderr:
+    /// a development aid, never part of the output.
+    timings: Option<Mutex<(&'static str, Instant)>>,
 }
 
 impl Bar {
@@ -32,11 +36,28 @@ impl Bar {
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
+        let timings = std::env::var_os("REHASH_TIMINGS")
+            .map(|_| Mutex::new(("", Instant::now())));
         Bar {
             bar,
             start: Instant::now(),
             enabled,
             shown: AtomicBool::new(false),
+            timings,
+        }
+    }
+
+    fn lap(&self, next: &'static str) {
+        if let Some(t) = &self.timings {
+            let mut t = t.lock().unwrap_or_else(|e| e.into_inner());
+            if !t.0.is_empty() {
+                eprintln!(
+                    "rehash: timing: {:<12} {:>8.3} s",
+                    t.0,
+                    t.1.elapsed().as_secs_f64()
+                );
+            }
+            *t = (next, Instant::now());
         }
     }
 
@@ -53,6 +74,7 @@ impl Bar {
 
 impl Progress for Bar {
     fn stage(&self, name: &'static str, total: u64) {
+        self.lap(name);
         self.bar.set_message(name);
         self.bar.set_length(total);
         self.bar.set_position(0);
@@ -67,6 +89,7 @@ impl Progress for Bar {
     }
 
     fn finish(&self) {
+        self.lap("writing");
         self.bar.finish_and_clear();
     }
 }

@@ -4,36 +4,43 @@
 //! kind or a new field is not a breaking change; renaming or removing one
 //! is. The record types and their fields are documented in the README.
 
+use std::borrow::Cow;
 use std::io;
 
 use serde::{Deserialize, Serialize};
 
 use super::{DuplicateKind, Params, Report, Summary};
+use crate::boilerplate::Reason;
 use crate::diagnostic::Diagnostic;
 use crate::verify::round4;
 
-/// One line of output.
+/// One line of output. Strings borrow from the report when writing and
+/// are owned when reading a report back.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
-pub enum Message {
+pub enum Message<'a> {
     /// A problem with the input.
-    Diagnostic(Diagnostic),
+    Diagnostic(Cow<'a, Diagnostic>),
     /// A verified pair of near-duplicate documents.
-    Duplicate(DuplicateMsg),
+    Duplicate(DuplicateMsg<'a>),
     /// A cluster of near-duplicate documents.
-    Cluster(ClusterMsg),
+    Cluster(ClusterMsg<'a>),
+    /// A recurring line or line template.
+    Boilerplate(BoilerplateMsg<'a>),
+    /// One boilerplate line of one document.
+    BoilerplateSpan(BoilerplateSpanMsg<'a>),
     /// Totals and settings; always the last line.
-    Summary(SummaryMsg),
+    Summary(SummaryMsg<'a>),
 }
 
 /// A verified document pair. Fields serialize in declaration order, so
 /// output is byte-stable.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DuplicateMsg {
+pub struct DuplicateMsg<'a> {
     /// Id of the earlier document in input order.
-    pub a: String,
+    pub a: Cow<'a, str>,
     /// Id of the later document.
-    pub b: String,
+    pub b: Cow<'a, str>,
     /// Exact Jaccard similarity of the two shingle sets, 4 decimals.
     pub similarity: f64,
     /// `exact` (same normalized text) or `near`.
@@ -56,42 +63,86 @@ pub struct DuplicateMsg {
 
 /// A cluster of near-duplicates.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ClusterMsg {
+pub struct ClusterMsg<'a> {
     /// 1-based cluster number.
     pub id: u32,
     /// The member to keep.
-    pub representative: String,
+    pub representative: Cow<'a, str>,
     /// All members in input order, the representative included.
-    pub members: Vec<String>,
+    pub members: Vec<Cow<'a, str>>,
     /// Number of members.
     pub size: usize,
 }
 
-/// Totals, with the settings that produced them.
+/// A recurring line or line template, in the inventory.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SummaryMsg {
-    /// The counts.
-    #[serde(flatten)]
-    pub summary: Summary,
-    /// The settings.
-    pub params: Params,
+pub struct BoilerplateMsg<'a> {
+    /// 1-based; spans refer to it.
+    pub id: u32,
+    /// The line, with numbers and names shown as `…` when `masked`.
+    pub template: Cow<'a, str>,
+    /// Documents it recurs in (exact copies counted once).
+    pub documents: u32,
+    /// The first documents it occurs in, at most three.
+    pub examples: Vec<Cow<'a, str>>,
+    /// True when lines differing in numbers and names are grouped.
+    pub masked: bool,
 }
 
-/// The report as messages, in output order: diagnostics, duplicates,
-/// clusters, summary.
-pub fn messages(report: &Report) -> Vec<Message> {
-    let mut cluster_of = std::collections::BTreeMap::new();
+/// One boilerplate line of one document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoilerplateSpanMsg<'a> {
+    /// The document's id.
+    pub doc: Cow<'a, str>,
+    /// Byte offset of the line's start in the document's text.
+    pub start: u32,
+    /// Byte offset of its end.
+    pub end: u32,
+    /// The template's id, or null for a line that is boilerplate because
+    /// it sits among boilerplate without being prose.
+    pub template: Option<u32>,
+    /// `recurring` or `context`.
+    pub reason: Reason,
+}
+
+/// Totals, with the settings that produced them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummaryMsg<'a> {
+    /// The counts.
+    #[serde(flatten)]
+    pub summary: Cow<'a, Summary>,
+    /// The settings.
+    pub params: Cow<'a, Params>,
+}
+
+/// The report as messages, in output order: diagnostics, boilerplate
+/// inventory, duplicates, clusters, boilerplate spans, summary. Strings
+/// borrow from the report.
+pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
+    let mut cluster_of = vec![0u32; report.ids.len()];
     for c in &report.clusters {
         for &m in &c.members {
-            cluster_of.insert(m, c.id);
+            cluster_of[m.index()] = c.id;
         }
     }
-    let mut out = Vec::new();
-    out.extend(report.diagnostics.iter().cloned().map(Message::Diagnostic));
-    for d in &report.duplicates {
-        out.push(Message::Duplicate(DuplicateMsg {
-            a: report.id(d.a).to_string(),
-            b: report.id(d.b).to_string(),
+    let id = |d: crate::corpus::DocId| Cow::Borrowed(report.id(d));
+    let diagnostics = report
+        .diagnostics
+        .iter()
+        .map(|d| Message::Diagnostic(Cow::Borrowed(d)));
+    let templates = report.boilerplate.iter().map(move |t| {
+        Message::Boilerplate(BoilerplateMsg {
+            id: t.id,
+            template: Cow::Borrowed(&t.text),
+            documents: t.documents,
+            examples: t.examples.iter().map(|&d| id(d)).collect(),
+            masked: t.masked,
+        })
+    });
+    let duplicates = report.duplicates.iter().map(move |d| {
+        Message::Duplicate(DuplicateMsg {
+            a: id(d.a),
+            b: id(d.b),
             similarity: round4(d.overlap.jaccard()),
             kind: d.kind,
             estimate: round4(d.estimate),
@@ -100,26 +151,36 @@ pub fn messages(report: &Report) -> Vec<Message> {
             shared: d.overlap.shared,
             shingles_a: d.overlap.size_a,
             shingles_b: d.overlap.size_b,
-            cluster: cluster_of.get(&d.a).copied().unwrap_or(0),
-        }));
-    }
-    for c in &report.clusters {
-        out.push(Message::Cluster(ClusterMsg {
+            cluster: cluster_of[d.a.index()],
+        })
+    });
+    let clusters = report.clusters.iter().map(move |c| {
+        Message::Cluster(ClusterMsg {
             id: c.id,
-            representative: report.id(c.representative).to_string(),
-            members: c
-                .members
-                .iter()
-                .map(|&m| report.id(m).to_string())
-                .collect(),
+            representative: id(c.representative),
+            members: c.members.iter().map(|&m| id(m)).collect(),
             size: c.members.len(),
-        }));
-    }
-    out.push(Message::Summary(SummaryMsg {
-        summary: report.summary.clone(),
-        params: report.params.clone(),
+        })
+    });
+    let spans = report.boilerplate_spans.iter().map(move |s| {
+        Message::BoilerplateSpan(BoilerplateSpanMsg {
+            doc: id(s.doc),
+            start: s.start,
+            end: s.end,
+            template: s.template,
+            reason: s.reason,
+        })
+    });
+    let summary = std::iter::once(Message::Summary(SummaryMsg {
+        summary: Cow::Borrowed(&report.summary),
+        params: Cow::Borrowed(&report.params),
     }));
-    out
+    diagnostics
+        .chain(templates)
+        .chain(duplicates)
+        .chain(clusters)
+        .chain(spans)
+        .chain(summary)
 }
 
 /// Writes the report as JSON Lines.
@@ -128,9 +189,107 @@ pub fn messages(report: &Report) -> Vec<Message> {
 ///
 /// Errors of the writer.
 pub fn write<W: io::Write>(mut w: W, report: &Report) -> io::Result<()> {
+    let mut spans = SpanWriter::default();
     for msg in messages(report) {
-        serde_json::to_writer(&mut w, &msg)?;
-        w.write_all(b"\n")?;
+        match msg {
+            Message::BoilerplateSpan(ref s) => spans.write(&mut w, s)?,
+            _ => {
+                serde_json::to_writer(&mut w, &msg)?;
+                w.write_all(b"\n")?;
+            }
+        }
     }
     w.flush()
+}
+
+/// Spans are most of a large report's lines: they are written by hand,
+/// byte for byte what serde writes (a test compares the two), several
+/// times faster. A document's spans come together, so its id is escaped
+/// once for all of them.
+#[derive(Default)]
+struct SpanWriter {
+    /// Address and length of the id escaped last.
+    doc: (usize, usize),
+    doc_json: Vec<u8>,
+    line: Vec<u8>,
+}
+
+impl SpanWriter {
+    fn write<W: io::Write>(
+        &mut self,
+        w: &mut W,
+        s: &BoilerplateSpanMsg<'_>,
+    ) -> io::Result<()> {
+        let doc = (s.doc.as_ptr() as usize, s.doc.len());
+        if doc != self.doc || self.doc_json.is_empty() {
+            self.doc_json.clear();
+            serde_json::to_writer(&mut self.doc_json, &s.doc)?;
+            self.doc = doc;
+        }
+        let line = &mut self.line;
+        line.clear();
+        line.extend_from_slice(
+            b"{\"type\":\"boilerplate_span\",\"data\":{\"doc\":",
+        );
+        line.extend_from_slice(&self.doc_json);
+        line.extend_from_slice(b",\"start\":");
+        push_u32(line, s.start);
+        line.extend_from_slice(b",\"end\":");
+        push_u32(line, s.end);
+        line.extend_from_slice(b",\"template\":");
+        match s.template {
+            Some(t) => push_u32(line, t),
+            None => line.extend_from_slice(b"null"),
+        }
+        line.extend_from_slice(match s.reason {
+            Reason::Recurring => b",\"reason\":\"recurring\"}}\n",
+            Reason::Context => b",\"reason\":\"context\"}}\n",
+        });
+        w.write_all(line)
+    }
+}
+
+/// Appends the decimal digits of `n`.
+fn push_u32(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_written_spans_match_serde() {
+        for (doc, template, reason) in [
+            ("a", Some(3), Reason::Recurring),
+            ("path/with \"quotes\" and \\ and \u{1}", None, Reason::Context),
+        ] {
+            let span = BoilerplateSpanMsg {
+                doc: Cow::Borrowed(doc),
+                start: 10,
+                end: 4_000_000_000,
+                template,
+                reason,
+            };
+            let mut fast = Vec::new();
+            SpanWriter::default().write(&mut fast, &span).unwrap();
+            let mut slow =
+                serde_json::to_vec(&Message::BoilerplateSpan(span)).unwrap();
+            slow.push(b'\n');
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(slow).unwrap()
+            );
+        }
+    }
 }

@@ -27,7 +27,13 @@ pub struct Report {
     pub duplicates: Vec<Duplicate>,
     /// Clusters of near-duplicates, ordered by their first member.
     pub clusters: Vec<Cluster>,
-    /// What the renderers need to know of each document named above.
+    /// Recurring lines and templates, most documents first.
+    pub boilerplate: Vec<BoilerplateTemplate>,
+    /// Boilerplate lines, by document and offset.
+    pub boilerplate_spans: Vec<BoilerplateSpan>,
+    /// Every document's id, indexed by [`DocId`].
+    pub ids: Vec<String>,
+    /// More about the documents in clusters, for the text report.
     pub docs: BTreeMap<DocId, DocInfo>,
     /// Totals.
     pub summary: Summary,
@@ -49,6 +55,10 @@ pub struct Params {
     pub unit: String,
     /// Cluster representative policy.
     pub keep: Keep,
+    /// Documents a line must recur in to be boilerplate.
+    pub boilerplate_min_docs: u32,
+    /// Whether boilerplate counted in similarities.
+    pub keep_boilerplate: bool,
 }
 
 impl Params {
@@ -96,6 +106,38 @@ pub struct Cluster {
     pub members: Vec<DocId>,
 }
 
+/// A recurring line or line template.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct BoilerplateTemplate {
+    /// 1-based, most documents first.
+    pub id: u32,
+    /// The line, with numbers and names shown as `…` when `masked`.
+    pub text: String,
+    /// True for a template that groups lines differing in numbers and
+    /// names.
+    pub masked: bool,
+    /// Documents it recurs in, each group of exact copies counted once.
+    pub documents: u32,
+    /// The first documents it occurs in, at most three.
+    pub examples: Vec<DocId>,
+}
+
+/// One boilerplate line of one document.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct BoilerplateSpan {
+    /// The document.
+    pub doc: DocId,
+    /// Byte offset of the line in the document's text.
+    pub start: u32,
+    /// End of the line.
+    pub end: u32,
+    /// The recurring template, or `None` for a line that is boilerplate by
+    /// context.
+    pub template: Option<u32>,
+    /// Why the line is boilerplate.
+    pub reason: crate::boilerplate::Reason,
+}
+
 /// What a report shows of a document.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct DocInfo {
@@ -137,16 +179,21 @@ pub struct Summary {
     /// Documents in clusters other than the representatives: what a
     /// deduplication would remove.
     pub removable: u64,
+    /// Recurring lines and templates.
+    pub boilerplate_templates: u64,
+    /// Boilerplate lines in all documents.
+    pub boilerplate_spans: u64,
+    /// Bytes of text in boilerplate lines.
+    pub boilerplate_bytes: u64,
 }
 
 impl Report {
-    /// The id of a document named in this report.
+    /// The id of a document.
     ///
     /// # Panics
     ///
-    /// If the report does not name `doc`; every document in a pair or a
-    /// cluster is named.
+    /// If `doc` is not a document of the scanned corpus.
     pub fn id(&self, doc: DocId) -> &str {
-        &self.docs[&doc].id
+        &self.ids[doc.index()]
     }
 }

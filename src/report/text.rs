@@ -115,8 +115,53 @@ pub fn write<W: io::Write>(
         }
         writeln!(w)?;
     }
+    write_boilerplate(&mut w, report, paint)?;
     write_summary(&mut w, report, paint)?;
     w.flush()
+}
+
+/// Templates listed in the text report; the JSON report lists all.
+const SHOWN_TEMPLATES: usize = 10;
+
+fn write_boilerplate<W: io::Write>(
+    w: &mut W,
+    report: &Report,
+    paint: Paint,
+) -> io::Result<()> {
+    if report.boilerplate.is_empty() {
+        return Ok(());
+    }
+    let docs: std::collections::BTreeSet<DocId> =
+        report.boilerplate_spans.iter().map(|s| s.doc).collect();
+    writeln!(
+        w,
+        "{}",
+        paint.bold(&format!(
+            "boilerplate · {} recurring lines and templates · {} lines in {} documents",
+            thousands(report.boilerplate.len() as u64),
+            thousands(report.boilerplate_spans.len() as u64),
+            thousands(docs.len() as u64),
+        ))
+    )?;
+    for t in report.boilerplate.iter().take(SHOWN_TEMPLATES) {
+        writeln!(
+            w,
+            "  {:>7} docs  {}",
+            thousands(u64::from(t.documents)),
+            t.text
+        )?;
+    }
+    if report.boilerplate.len() > SHOWN_TEMPLATES {
+        writeln!(
+            w,
+            "{}",
+            paint.dim(&format!(
+                "  … and {} more; --format json lists them all, with every span",
+                report.boilerplate.len() - SHOWN_TEMPLATES
+            ))
+        )?;
+    }
+    writeln!(w)
 }
 
 fn write_summary<W: io::Write>(

@@ -6,6 +6,7 @@
 mod macros;
 mod util;
 
+mod boilerplate;
 mod golden;
 mod input;
 mod report;

@@ -17,7 +17,29 @@ enum Record {
     Diagnostic(#[allow(dead_code)] Diagnostic),
     Duplicate(Duplicate),
     Cluster(Cluster),
+    Boilerplate(Boilerplate),
+    BoilerplateSpan(BoilerplateSpan),
     Summary(Summary),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Boilerplate {
+    id: u32,
+    template: String,
+    documents: u32,
+    examples: Vec<String>,
+    masked: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BoilerplateSpan {
+    doc: String,
+    start: usize,
+    end: usize,
+    template: Option<u32>,
+    reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,6 +93,9 @@ struct Summary {
     exact_duplicates: u64,
     clusters: u64,
     removable: u64,
+    boilerplate_templates: u64,
+    boilerplate_spans: u64,
+    boilerplate_bytes: u64,
     params: Params,
 }
 
@@ -87,6 +112,8 @@ struct Params {
     threshold: f64,
     unit: String,
     keep: String,
+    boilerplate_min_docs: u32,
+    keep_boilerplate: bool,
 }
 
 fn parse(stdout: &str) -> Vec<Record> {
@@ -107,6 +134,16 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
     };
     let (mut dups, mut clusters, mut diags, mut exact, mut members) =
         (0, 0, 0, 0, 0);
+    let (mut templates, mut spans, mut span_bytes) = (0u64, 0u64, 0u64);
+    let texts: std::collections::HashMap<String, String> = dir
+        .read("c.jsonl")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| {
+            let text = v["text"].as_str().unwrap().to_string();
+            (v["id"].as_str().unwrap().to_string(), text)
+        })
+        .collect();
     let mut order = Vec::new();
     for r in &records {
         match r {
@@ -116,7 +153,7 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
             }
             Record::Duplicate(d) => {
                 dups += 1;
-                order.push(1);
+                order.push(2);
                 assert!(d.a < d.b, "a before b in input order: {d:?}");
                 assert!(
                     d.similarity >= summary.params.threshold
@@ -157,10 +194,40 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
                 assert_eq!(c.id, clusters);
                 members += c.members.len() as u64 - 1;
             }
-            Record::Summary(_) => order.push(3),
+            Record::Boilerplate(b) => {
+                templates += 1;
+                order.push(1);
+                assert_eq!(u64::from(b.id), templates, "ids in report order");
+                assert!(b.documents >= 2);
+                assert!(!b.examples.is_empty() && b.examples.len() <= 3);
+                assert_eq!(b.masked, b.template.contains('…'), "{b:?}");
+                if !b.masked {
+                    assert!(texts[&b.examples[0]].contains(&b.template));
+                }
+            }
+            Record::BoilerplateSpan(s) => {
+                spans += 1;
+                order.push(3);
+                span_bytes += (s.end - s.start) as u64;
+                let text = &texts[&s.doc];
+                let line = &text[s.start..s.end];
+                assert!(!line.contains('\n'), "one line: {line:?}");
+                assert_eq!(line.trim(), line, "trimmed: {line:?}");
+                assert!(s.start == 0 || text.as_bytes()[s.start - 1] == b'\n');
+                assert_eq!(s.template.is_some(), s.reason == "recurring");
+                assert!(s.template.is_none_or(|t| u64::from(t) <= templates));
+            }
+            Record::Summary(_) => order.push(4),
         }
     }
-    assert!(order.is_sorted(), "diagnostics, duplicates, clusters, summary");
+    assert!(
+        order.is_sorted(),
+        "diagnostics, boilerplate, duplicates and clusters, spans, summary"
+    );
+    assert!(templates >= 2, "the generated outlets' footers");
+    assert_eq!(summary.boilerplate_templates, templates);
+    assert_eq!(summary.boilerplate_spans, spans);
+    assert_eq!(summary.boilerplate_bytes, span_bytes);
     assert!(dups > 10);
     assert_eq!(summary.duplicates, dups);
     assert_eq!(summary.exact_duplicates, exact);
@@ -176,7 +243,12 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
 clitest!(text_report_names_clusters_and_scores, |dir, cmd| {
     let out =
         cmd.args(["scan", "--color", "never"]).arg(fixture("news")).stdout();
-    assert!(out.contains("cluster 1 · 2 documents · keep "), "{out}");
+    assert!(out.contains("cluster 1 · 3 documents · keep "), "{out}");
+    assert!(
+        out.contains("boilerplate · 2 recurring lines and templates"),
+        "{out}"
+    );
+    assert!(out.contains("Copyright …. All rights reserved."), "{out}");
     assert!(out.contains("01-bridge-council.txt ~ "), "{out}");
     assert!(out.contains("  1.0000 exact"), "{out}");
     assert!(out.contains("7 documents scanned"), "{out}");

@@ -1,0 +1,738 @@
+//! Boilerplate: lines and line templates that recur across otherwise
+//! different documents, and the short runs of lines they enclose.
+//!
+//! The unit is the line (a paragraph in most news text, a block in a
+//! rendered web page). Each line has a key, the hash of its normalized
+//! words, and possibly a template key with numbers and names masked, so
+//! that "Reporting by Ann Lee; Editing by Bo Wu" and "Reporting by Jo Kim;
+//! Editing by Al Roy" count together (see [`crate::profile::Line`]). The
+//! keys come from the scan's one pass over the text; counting them is a
+//! parallel sort of `(key, doc)` pairs, not a map of strings.
+//!
+//! A line is boilerplate when
+//!
+//! 1. its key or its template recurs in at least `min_docs` documents
+//!    (one more for lines longer than [`LONG_LINE_TOKENS`] words: a long
+//!    line shared by two documents is more often quoted text than a
+//!    footer), each group of exact copies counting once; and
+//! 2. those documents are not copies of one another: among up to
+//!    [`SAMPLE_DOCS`] of them, fewer than half of the neighbouring pairs
+//!    have a MinHash estimate of [`COPY_SIMILARITY`] or more. Lines shared
+//!    by a family of near-duplicates, or by an article and the wire story
+//!    it quotes at length, are content, not boilerplate; or
+//! 3. (context) it lies in a run of lines without a prose line (one of
+//!    [`PROSE_TOKENS`] words or more) enclosed by boilerplate on both
+//!    sides: the related-links lists and captions between a page's
+//!    navigation blocks. A document's largest run of lines is never taken
+//!    this way.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::DocId;
+use crate::minhash::{MinHasher, Signatures};
+use crate::profile::{DocProfile, Line};
+
+/// Lines longer than this many tokens must recur in one more document.
+pub const LONG_LINE_TOKENS: u32 = 20;
+
+/// Documents sampled per recurring line for the copy check.
+pub const SAMPLE_DOCS: usize = 8;
+
+/// Documents whose MinHash estimate is at least this are copies of each
+/// other (near-duplicates, or one quoting the other at length).
+pub const COPY_SIMILARITY: f64 = 0.2;
+
+/// A line of this many tokens or more is prose; a run of lines with one is
+/// never boilerplate by context.
+pub const PROSE_TOKENS: u32 = 25;
+
+/// The default `min_docs` for a corpus of `docs` documents: 2, or one in
+/// 100,000 documents for corpora of more than 200,000. A line in two
+/// unrelated documents is rarely content in a small corpus; in a huge one
+/// stock phrases recur by chance.
+pub fn default_min_docs(docs: usize) -> u32 {
+    u32::try_from(docs.div_ceil(100_000)).unwrap_or(u32::MAX).max(2)
+}
+
+/// Why a span is boilerplate.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    PartialEq,
+    Hash,
+    Ord,
+    PartialOrd,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The line or its template recurs: see [`Template`].
+    Recurring,
+    /// The line sits among boilerplate without being prose.
+    Context,
+}
+
+/// A recurring line or line template.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Template {
+    /// 1-based, in report order (most documents first).
+    pub id: u32,
+    /// The key counted: a line key or a template key.
+    pub key: u64,
+    /// True when numbers and names are masked.
+    pub masked: bool,
+    /// Documents it recurs in (exact copies counted once).
+    pub documents: u32,
+    /// The first documents it occurs in, at most three.
+    pub examples: Vec<DocId>,
+    /// A line it was found in, for display: `(doc, line index)`.
+    pub example_line: (DocId, u32),
+}
+
+/// One boilerplate line of one document.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub struct Span {
+    /// Index into the document's [`DocProfile::lines`].
+    pub line: u32,
+    /// Byte span of the line.
+    pub start: u32,
+    /// End of the byte span.
+    pub end: u32,
+    /// The template's id, for recurring lines.
+    pub template: Option<u32>,
+    /// Why the line is boilerplate.
+    pub reason: Reason,
+}
+
+/// What boilerplate detection found.
+#[derive(Clone, Debug, Default)]
+pub struct Boilerplate {
+    /// The inventory, most documents first.
+    pub templates: Vec<Template>,
+    /// Boilerplate lines per document, in text order.
+    pub spans: Vec<Vec<Span>>,
+}
+
+impl Boilerplate {
+    /// No boilerplate in `docs` documents: what a scan without detection
+    /// reports.
+    pub fn none(docs: usize) -> Boilerplate {
+        Boilerplate { templates: Vec::new(), spans: vec![Vec::new(); docs] }
+    }
+}
+
+/// What a key's documents said.
+#[derive(Clone, Copy, Debug)]
+struct KeyStats {
+    key: u64,
+    documents: u32,
+    /// False when the key's documents are copies of one another; settled
+    /// after the candidate signatures are made.
+    diverse: bool,
+    /// The first documents with the key; `u32::MAX` pads.
+    examples: [u32; 3],
+    /// Up to [`SAMPLE_DOCS`] of its documents, evenly spaced, first and
+    /// last included; `u32::MAX` pads.
+    sample: [u32; SAMPLE_DOCS],
+}
+
+/// Key statistics by key. Keys are uniform 64-bit hashes already, so the
+/// map uses them as they are: no second hash, and with one or two cache
+/// misses a lookup instead of a binary search's twenty. Its order never
+/// reaches the output.
+struct Table(HashMap<u64, KeyStats, BuildHasherDefault<KeyHasher>>);
+
+impl Table {
+    fn get(&self, key: u64) -> Option<&KeyStats> {
+        self.0.get(&key)
+    }
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A recurring line: `(key, masked)`.
+type Mark = Option<(u64, bool)>;
+
+/// What [`detect`] found.
+pub struct Detection {
+    /// The boilerplate.
+    pub boilerplate: Boilerplate,
+    /// Per document: the shingles to leave out.
+    pub masks: Vec<Mask>,
+}
+
+/// Settings of [`detect`].
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// Documents a line must recur in.
+    pub min_docs: u32,
+    /// Whether runs of lines enclosed by boilerplate count too.
+    pub context: bool,
+    /// Tokens per shingle, for masking.
+    pub shingle_size: usize,
+    /// The hash seed.
+    pub seed: u64,
+}
+
+/// Slots of the signatures of the copy check: enough to tell documents
+/// that share their prose (a similarity of 0.5 and more) from ones that
+/// do not (0.05 and less) at the threshold of [`COPY_SIMILARITY`].
+pub const COPY_SLOTS: usize = 64;
+
+/// The mask that leaves only a document's prose: the shingles of lines of
+/// [`PROSE_TOKENS`] words or more; `None` for a document without prose.
+/// Signatures of what it keeps decide the copy check.
+pub fn prose_mask(p: &DocProfile, shingle_size: usize) -> Option<Mask> {
+    if p.lines.iter().all(|l| l.len() < PROSE_TOKENS) {
+        return None;
+    }
+    let short = (0..p.lines.len() as u32)
+        .filter(|&i| p.lines[i as usize].len() < PROSE_TOKENS);
+    Some(Mask::new(p, short, shingle_size))
+}
+
+/// Detects boilerplate. `counted[d]` says whether document `d` counts
+/// (false for all but the first of a group of exact copies); `prose`
+/// holds [`COPY_SLOTS`]-slot signatures of each document's prose (see
+/// [`prose_mask`]) where `has_prose` says it has some; detection signs the
+/// others itself.
+///
+/// Whether a recurring line's documents are copies of one another is
+/// decided on their prose alone: pages of one site share half their text
+/// in templates but not their articles, while copies of a story share its
+/// paragraphs, however many copies there are. A document without prose (a
+/// brief) is represented by its lines that do not recur: two briefs that
+/// share a footer differ there, two copies of a brief do not.
+pub fn detect(
+    profiles: &[DocProfile],
+    counted: &[bool],
+    prose: &mut Signatures,
+    has_prose: &[bool],
+    settings: &Settings,
+) -> Detection {
+    let min_docs = settings.min_docs.max(1);
+    let (mut line_stats, mut template_stats) = rayon::join(
+        || count(profiles, counted, min_docs, |l| Some(l.key)),
+        || count(profiles, counted, min_docs, |l| l.template),
+    );
+    let need = |l: &Line| min_docs + u32::from(l.len() > LONG_LINE_TOKENS);
+    let frequent = |s: Option<&KeyStats>, l: &Line| {
+        s.is_some_and(|s| s.documents >= need(l))
+    };
+    let k = settings.shingle_size;
+    prose
+        .par_chunks_mut()
+        .zip(profiles)
+        .zip(has_prose)
+        .filter(|(_, has)| !**has)
+        .for_each_init(
+            || MinHasher::new(COPY_SLOTS, settings.seed),
+            |hasher, ((slot, p), _)| {
+                let recurring = (0..p.lines.len() as u32).filter(|&i| {
+                    let l = &p.lines[i as usize];
+                    frequent(line_stats.get(l.key), l)
+                        || l.template.is_some_and(|t| {
+                            frequent(template_stats.get(t), l)
+                        })
+                });
+                let mask = Mask::new(p, recurring, k);
+                hasher.sign_slices(mask.kept(&p.shingles), slot);
+            },
+        );
+    let prose = &*prose;
+    let check = |table: &mut Table| {
+        table.0.par_iter_mut().for_each(|(_, s)| {
+            s.diverse = diverse(&s.sample, prose);
+        });
+    };
+    check(&mut line_stats);
+    check(&mut template_stats);
+
+    let recurring = |l: &Line| -> Mark {
+        let ok = |s: Option<&KeyStats>| {
+            s.is_some_and(|s| s.diverse && s.documents >= need(l))
+        };
+        if let Some(t) = l.template.filter(|&t| ok(template_stats.get(t))) {
+            return Some((t, true));
+        }
+        ok(line_stats.get(l.key)).then_some((l.key, false))
+    };
+    // Per document: which lines recur, and under which key.
+    let marks: Vec<Vec<(u32, Mark)>> = profiles
+        .par_iter()
+        .map(|p| {
+            let mut spans: Vec<(u32, Mark)> = p
+                .lines
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| recurring(l).map(|k| (i as u32, Some(k))))
+                .collect();
+            if settings.context && !spans.is_empty() {
+                spans.extend(
+                    context_lines(&p.lines, &spans)
+                        .into_iter()
+                        .map(|i| (i, None)),
+                );
+                spans.sort_unstable_by_key(|s| s.0);
+            }
+            spans
+        })
+        .collect();
+    let masks: Vec<Mask> = profiles
+        .par_iter()
+        .zip(&marks)
+        .map(|(p, spans)| Mask::new(p, spans.iter().map(|s| s.0), k))
+        .collect();
+    let boilerplate = inventory(profiles, marks, &line_stats, &template_stats);
+    Detection { boilerplate, masks }
+}
+
+/// The templates that marked lines, most documents first, and the spans.
+fn inventory(
+    profiles: &[DocProfile],
+    marks: Vec<Vec<(u32, Mark)>>,
+    line_stats: &Table,
+    template_stats: &Table,
+) -> Boilerplate {
+    let mut used: Vec<(u64, bool)> = marks
+        .par_iter()
+        .flat_map_iter(|spans| spans.iter().filter_map(|s| s.1))
+        .collect();
+    used.par_sort_unstable();
+    used.dedup();
+    let mut templates: Vec<Template> = used
+        .par_iter()
+        .filter_map(|&(key, masked)| {
+            let table = if masked { template_stats } else { line_stats };
+            let stats = table.get(key)?;
+            let examples: Vec<DocId> = stats
+                .examples
+                .iter()
+                .filter(|&&d| d != u32::MAX)
+                .map(|&d| DocId(d))
+                .collect();
+            let first = *examples.first()?;
+            let line = profiles[first.index()].lines.iter().position(|l| {
+                if masked { l.template == Some(key) } else { l.key == key }
+            })? as u32;
+            Some(Template {
+                id: 0,
+                key,
+                masked,
+                documents: stats.documents,
+                examples,
+                example_line: (first, line),
+            })
+        })
+        .collect();
+    templates.sort_unstable_by_key(|t| {
+        (std::cmp::Reverse(t.documents), t.example_line, t.key)
+    });
+    let mut id_of: Vec<(u64, u32)> = Vec::with_capacity(templates.len());
+    for (i, t) in templates.iter_mut().enumerate() {
+        t.id = i as u32 + 1;
+        id_of.push((t.key, t.id));
+    }
+    id_of.sort_unstable();
+    let id = |key: u64| {
+        id_of.binary_search_by_key(&key, |e| e.0).map_or(0, |i| id_of[i].1)
+    };
+    let spans = marks
+        .into_par_iter()
+        .zip(profiles)
+        .map(|(spans, p)| {
+            spans
+                .into_iter()
+                .map(|(line, key)| {
+                    let l = &p.lines[line as usize];
+                    Span {
+                        line,
+                        start: l.start,
+                        end: l.end,
+                        template: key.map(|(k, _)| id(k)),
+                        reason: if key.is_some() {
+                            Reason::Recurring
+                        } else {
+                            Reason::Context
+                        },
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Boilerplate { templates, spans }
+}
+
+/// Which of a document's shingles are left out as boilerplate: those
+/// that touch a boilerplate line. Empty when none are, and when all would
+/// be: a document that is all boilerplate is compared by its full text.
+#[derive(Clone, Debug, Default, Eq, PartialEq)]
+pub struct Mask {
+    /// Sorted, disjoint ranges of shingle indexes.
+    ranges: Vec<(u32, u32)>,
+}
+
+impl Mask {
+    /// The mask of the document's lines `lines` (indexes into
+    /// [`DocProfile::lines`]) for shingles of `k` tokens.
+    pub fn new(
+        p: &DocProfile,
+        lines: impl IntoIterator<Item = u32>,
+        k: usize,
+    ) -> Mask {
+        let width = k.min(p.tokens as usize).max(1) as u32;
+        let count = p.shingles.len() as u32;
+        // Shingle i covers tokens [i, i + width): it touches the token
+        // range [s, e) when s + 1 - width <= i < e.
+        let mut ranges: Vec<(u32, u32)> = lines
+            .into_iter()
+            .map(|i| {
+                let l = &p.lines[i as usize];
+                let lo = (l.token_start + 1).saturating_sub(width);
+                (lo, l.token_end.min(count))
+            })
+            .filter(|r| r.0 < r.1)
+            .collect();
+        ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.0 <= last.1 => last.1 = last.1.max(r.1),
+                _ => merged.push(r),
+            }
+        }
+        let masked: u32 = merged.iter().map(|r| r.1 - r.0).sum();
+        if masked >= count {
+            merged.clear();
+        }
+        Mask { ranges: merged }
+    }
+
+    /// True when nothing is masked.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The runs of shingles left, in order.
+    pub fn kept<'a>(
+        &'a self,
+        shingles: &'a [u32],
+    ) -> impl Iterator<Item = &'a [u32]> + 'a {
+        let starts = std::iter::once(0).chain(self.ranges.iter().map(|r| r.1));
+        let ends = self
+            .ranges
+            .iter()
+            .map(|r| r.0)
+            .chain(std::iter::once(shingles.len() as u32));
+        starts.zip(ends).map(move |(s, e)| &shingles[s as usize..e as usize])
+    }
+}
+
+/// Counts the documents of every key `key_of` gives (each document once),
+/// keeping those with at least `min_docs`.
+fn count(
+    profiles: &[DocProfile],
+    counted: &[bool],
+    min_docs: u32,
+    key_of: impl Fn(&Line) -> Option<u64> + Sync,
+) -> Table {
+    let counted_docs =
+        || profiles.par_iter().enumerate().filter(|&(d, _)| counted[d]);
+    // Most lines occur once. Two bitmaps find the keys seen more than once
+    // (and, rarely, a few more by collision), so that only those are
+    // sorted and counted exactly.
+    let total: usize =
+        counted_docs().map(|(_, p)| p.lines.len()).sum::<usize>().max(1);
+    let bits = (total * 16).next_power_of_two().max(1 << 12);
+    let (seen, twice) = (Bitmap::new(bits), Bitmap::new(bits));
+    counted_docs().for_each(|(_, p)| {
+        for k in p.lines.iter().filter_map(&key_of) {
+            if seen.set(k) {
+                twice.set(k);
+            }
+        }
+    });
+    let mut pairs: Vec<(u64, u32)> = counted_docs()
+        .flat_map_iter(|(d, p)| {
+            p.lines
+                .iter()
+                .filter_map(&key_of)
+                .filter(|&k| twice.get(k))
+                .map(move |k| (k, d as u32))
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let stats: Vec<KeyStats> = pairs
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .filter(|g| g.len() >= min_docs as usize)
+        .map(|g| {
+            let mut examples = [u32::MAX; 3];
+            for (e, &(_, d)) in examples.iter_mut().zip(g) {
+                *e = d;
+            }
+            let n = g.len();
+            let k = n.min(SAMPLE_DOCS);
+            let mut sample = [u32::MAX; SAMPLE_DOCS];
+            for (j, s) in sample.iter_mut().enumerate().take(k) {
+                *s = g[j * (n - 1) / (k - 1).max(1)].1;
+            }
+            KeyStats {
+                key: g[0].0,
+                documents: n as u32,
+                diverse: true,
+                examples,
+                sample,
+            }
+        })
+        .collect();
+    let mut map =
+        HashMap::with_capacity_and_hasher(stats.len(), Default::default());
+    map.extend(stats.into_iter().map(|s| (s.key, s)));
+    Table(map)
+}
+
+/// A fixed-size bitmap of hashed keys, set from many threads at once.
+struct Bitmap {
+    words: Vec<AtomicU64>,
+    mask: u64,
+}
+
+impl Bitmap {
+    /// `bits` must be a power of two.
+    fn new(bits: usize) -> Bitmap {
+        let words =
+            (0..bits.div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
+        Bitmap { words, mask: bits as u64 - 1 }
+    }
+
+    fn locate(&self, key: u64) -> (usize, u64) {
+        let bit = key & self.mask;
+        ((bit >> 6) as usize, 1 << (bit & 63))
+    }
+
+    /// Sets the key's bit; true when it was set already.
+    fn set(&self, key: u64) -> bool {
+        let (word, bit) = self.locate(key);
+        self.words[word].fetch_or(bit, Ordering::Relaxed) & bit != 0
+    }
+
+    fn get(&self, key: u64) -> bool {
+        let (word, bit) = self.locate(key);
+        self.words[word].load(Ordering::Relaxed) & bit != 0
+    }
+}
+
+/// True unless most neighbouring pairs of a key's sampled documents are
+/// copies of each other.
+fn diverse(sample: &[u32; SAMPLE_DOCS], sigs: &Signatures) -> bool {
+    let docs: Vec<usize> = sample
+        .iter()
+        .take_while(|&&d| d != u32::MAX)
+        .map(|&d| d as usize)
+        .collect();
+    if docs.len() < 2 {
+        return true;
+    }
+    let copies = docs
+        .windows(2)
+        .filter(|w| sigs.estimate(w[0], w[1]) >= COPY_SIMILARITY)
+        .count();
+    2 * copies < docs.len() - 1
+}
+
+/// Lines that are boilerplate by context, given the recurring ones
+/// (`marked`, sorted by line).
+fn context_lines(
+    lines: &[Line],
+    marked: &[(u32, Option<(u64, bool)>)],
+) -> Vec<u32> {
+    let is_marked = |i: u32| marked.binary_search_by_key(&i, |m| m.0).is_ok();
+    // Runs of unmarked lines.
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    let mut start = None;
+    for i in 0..lines.len() as u32 {
+        match (is_marked(i), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                runs.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        runs.push((s, lines.len() as u32));
+    }
+    let size = |r: &(u32, u32)| -> u32 {
+        (r.0..r.1).map(|i| lines[i as usize].len()).sum()
+    };
+    let largest = runs
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, r)| (size(r), std::cmp::Reverse(i)))
+        .map(|(i, _)| i);
+    let last = lines.len() as u32;
+    runs.iter()
+        .enumerate()
+        .filter(|&(i, &(s, e))| Some(i) != largest && s > 0 && e < last)
+        .filter(|&(_, &(s, e))| {
+            (s..e).all(|i| lines[i as usize].len() < PROSE_TOKENS)
+        })
+        .flat_map(|(_, &(s, e))| s..e)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SEED;
+    use crate::normalize::UnitChoice;
+    use crate::profile::Profiler;
+
+    fn run(texts: &[String], min_docs: u32) -> (Vec<DocProfile>, Boilerplate) {
+        let mut p = Profiler::new(SEED, UnitChoice::Auto, 5);
+        let profiles: Vec<DocProfile> =
+            texts.iter().map(|t| p.profile(t.as_bytes())).collect();
+        let counted = vec![true; profiles.len()];
+        let settings =
+            Settings { min_docs, context: true, shingle_size: 5, seed: SEED };
+        let mut prose = Signatures::zeroed(profiles.len(), COPY_SLOTS);
+        let mut has_prose = Vec::new();
+        let mut h = MinHasher::new(COPY_SLOTS, SEED);
+        for (p, slot) in profiles.iter().zip(prose.chunks_mut()) {
+            let mask = prose_mask(p, 5);
+            if let Some(mask) = &mask {
+                h.sign_slices(mask.kept(&p.shingles), slot);
+            }
+            has_prose.push(mask.is_some());
+        }
+        let found =
+            detect(&profiles, &counted, &mut prose, &has_prose, &settings);
+        (profiles, found.boilerplate)
+    }
+
+    /// A distinct word for each `i` (numbers would make templates).
+    fn word(i: usize) -> &'static str {
+        ["apple", "pear", "plum", "fig", "lime", "kiwi", "date", "peach"][i]
+    }
+
+    fn article(i: usize) -> String {
+        let words: Vec<String> =
+            (0..60).map(|w| format!("w{}x{}", i, w)).collect();
+        words.join(" ")
+    }
+
+    #[test]
+    fn footers_recur_and_articles_do_not() {
+        let texts: Vec<String> = (0..5)
+            .map(|i| {
+                format!(
+                    "Headline about {}\n{}\nReporting by Ann{i} Lee{i}; Editing by Bo{i} Wu{i}\nCopyright 2026 Ledger. All rights reserved.",
+                    word(i),
+                    article(i)
+                )
+            })
+            .collect();
+        let (profiles, bp) = run(&texts, 2);
+        assert_eq!(bp.templates.len(), 2);
+        assert!(bp.templates.iter().all(|t| t.documents == 5));
+        assert!(
+            bp.templates.iter().any(|t| t.masked),
+            "the credit line is a template"
+        );
+        for (spans, p) in bp.spans.iter().zip(&profiles) {
+            let lines: Vec<u32> = spans.iter().map(|s| s.line).collect();
+            assert_eq!(lines, [2, 3], "footer lines only");
+            assert!(spans.iter().all(|s| s.reason == Reason::Recurring));
+            assert_eq!(p.lines.len(), 4);
+        }
+        assert_eq!(bp.templates[0].examples, [DocId(0), DocId(1), DocId(2)]);
+    }
+
+    #[test]
+    fn lines_shared_by_copies_are_content() {
+        // Three copies of one story, each with its own footer: every body
+        // line recurs in three documents, but the documents are copies.
+        let body = article(1);
+        let texts: Vec<String> = (0..3)
+            .map(|i| format!("{body}\nFooter of outlet {i} here now"))
+            .collect();
+        let (_, bp) = run(&texts, 2);
+        assert!(bp.templates.is_empty(), "{:?}", bp.templates);
+        assert!(bp.spans.iter().all(Vec::is_empty));
+    }
+
+    #[test]
+    fn long_lines_need_one_more_document() {
+        let quote = "this long sentence is quoted word for word in two different articles about \
+                     entirely different things happening in the city this week and last";
+        let texts: Vec<String> =
+            (0..2).map(|i| format!("{}\n{quote}", article(i))).collect();
+        assert!(run(&texts, 2).1.templates.is_empty());
+        let texts: Vec<String> =
+            (0..3).map(|i| format!("{}\n{quote}", article(i))).collect();
+        assert_eq!(run(&texts, 2).1.templates.len(), 1);
+    }
+
+    #[test]
+    fn short_runs_between_boilerplate_are_context() {
+        let texts: Vec<String> = (0..3)
+            .map(|i| {
+                format!(
+                    "Home | News | Sport\n{}\nRelated stories\nUnique link {}\nAnother {} link\nMost popular now\nPrivacy policy and terms",
+                    article(i),
+                    word(i),
+                    word(i + 3)
+                )
+            })
+            .collect();
+        let (_, bp) = run(&texts, 2);
+        let reasons: Vec<(u32, Reason)> =
+            bp.spans[0].iter().map(|s| (s.line, s.reason)).collect();
+        assert_eq!(
+            reasons,
+            [
+                (0, Reason::Recurring),
+                (2, Reason::Recurring),
+                (3, Reason::Context),
+                (4, Reason::Context),
+                (5, Reason::Recurring),
+                (6, Reason::Recurring),
+            ]
+        );
+    }
+
+    #[test]
+    fn default_min_docs_scales() {
+        assert_eq!(default_min_docs(100), 2);
+        assert_eq!(default_min_docs(200_000), 2);
+        assert_eq!(default_min_docs(10_000_000), 100);
+    }
+}
