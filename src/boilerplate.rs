@@ -26,14 +26,13 @@
 //!    navigation blocks. A document's largest run of lines is never taken
 //!    this way.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::DocId;
+use crate::keymap::KeyMap;
 use crate::minhash::{MinHasher, Signatures};
 use crate::profile::{DocProfile, Line};
 
@@ -148,31 +147,11 @@ struct KeyStats {
 /// map uses them as they are: no second hash, and with one or two cache
 /// misses a lookup instead of a binary search's twenty. Its order never
 /// reaches the output.
-struct Table(HashMap<u64, KeyStats, BuildHasherDefault<KeyHasher>>);
+struct Table(KeyMap<KeyStats>);
 
 impl Table {
     fn get(&self, key: u64) -> Option<&KeyStats> {
         self.0.get(&key)
-    }
-}
-
-/// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }
 
@@ -513,7 +492,7 @@ fn count(
         })
         .collect();
     let mut map =
-        HashMap::with_capacity_and_hasher(stats.len(), Default::default());
+        KeyMap::with_capacity_and_hasher(stats.len(), Default::default());
     map.extend(stats.into_iter().map(|s| (s.key, s)));
     Table(map)
 }

@@ -147,12 +147,24 @@ impl Tokenizer {
         unit: UnitChoice,
         out: &mut Vec<Token>,
     ) -> Unit {
-        self.collect(text, unit, out, |hash, start, end, flags| Token {
-            hash,
-            start,
-            end,
-            flags,
-        })
+        self.collect(text, unit, out, |t, _| t)
+    }
+
+    /// Calls `f` with each token of `text` in `unit`s and its normalized
+    /// bytes (what its hash is of), in order. For callers that know the
+    /// unit already, as later stages do from a document's profile.
+    pub fn for_each(
+        &mut self,
+        text: &[u8],
+        unit: Unit,
+        f: impl FnMut(Token, &[u8]),
+    ) {
+        match unit {
+            Unit::Word => {
+                self.words(text, f);
+            }
+            Unit::Char => self.chars(text, f),
+        }
     }
 
     /// Like [`Tokenizer::tokenize`], keeping only the hashes.
@@ -162,7 +174,7 @@ impl Tokenizer {
         unit: UnitChoice,
         out: &mut Vec<u64>,
     ) -> Unit {
-        self.collect(text, unit, out, |hash, _, _, _| hash)
+        self.collect(text, unit, out, |t, _| t.hash)
     }
 
     /// Convenience: the tokens of `text` in a new vector.
@@ -178,11 +190,11 @@ impl Tokenizer {
         text: &[u8],
         unit: UnitChoice,
         out: &mut Vec<T>,
-        make: impl Fn(u64, u32, u32, u8) -> T,
+        make: impl Fn(Token, &[u8]) -> T,
     ) -> Unit {
         debug_assert!(u32::try_from(text.len()).is_ok());
         let mark = out.len();
-        let mut push = |h, s, e, f| out.push(make(h, s, e, f));
+        let mut push = |t, norm: &[u8]| out.push(make(t, norm));
         match unit {
             UnitChoice::Char => {
                 self.chars(text, &mut push);
@@ -199,7 +211,7 @@ impl Tokenizer {
                 let unit = self.words(text, &mut push).unit();
                 if unit == Unit::Char {
                     out.truncate(mark);
-                    self.chars(text, |h, s, e, f| out.push(make(h, s, e, f)));
+                    self.chars(text, |t, norm| out.push(make(t, norm)));
                 }
                 unit
             }
@@ -215,7 +227,7 @@ impl Tokenizer {
     fn words(
         &mut self,
         text: &[u8],
-        mut f: impl FnMut(u64, u32, u32, u8),
+        mut f: impl FnMut(Token, &[u8]),
     ) -> WordStats {
         let n = text.len();
         let mut stats = WordStats::default();
@@ -270,21 +282,23 @@ impl Tokenizer {
             let next = text.get(i).copied();
             if next.is_none_or(|b| b < 0x80 && b != b'\'') {
                 let word = &text[start..i];
-                let hash = if !upper {
-                    self.hash(word)
+                let mut tmp = [0u8; 32];
+                let norm: &[u8] = if !upper {
+                    word
                 } else if word.len() <= 32 {
-                    let mut tmp = [0u8; 32];
                     for (d, s) in tmp.iter_mut().zip(word) {
                         *d = s.to_ascii_lowercase();
                     }
-                    self.hash(&tmp[..word.len()])
+                    &tmp[..word.len()]
                 } else {
                     self.buf.clear();
                     self.buf.extend(word.iter().map(u8::to_ascii_lowercase));
-                    self.hash(&self.buf)
+                    &self.buf
                 };
+                let hash = xxh3_64_with_seed(norm, self.seed);
                 // Offsets fit: documents are limited far below 4 GiB.
-                f(hash, start as u32, i as u32, flags);
+                let (start, end) = (start as u32, i as u32);
+                f(Token { hash, start, end, flags }, norm);
                 continue;
             }
             // General path: non-ASCII letters, marks, apostrophes.
@@ -338,14 +352,16 @@ impl Tokenizer {
             // Non-ASCII characters were folded as they were pushed; ASCII
             // ones are lowercased here in one go.
             self.buf.make_ascii_lowercase();
-            f(self.hash(&self.buf), start as u32, i as u32, flags);
+            let hash = self.hash(&self.buf);
+            let (start, end) = (start as u32, i as u32);
+            f(Token { hash, start, end, flags }, &self.buf);
         }
         stats
     }
 
     /// One token per word character.
     #[inline]
-    fn chars(&mut self, text: &[u8], mut f: impl FnMut(u64, u32, u32, u8)) {
+    fn chars(&mut self, text: &[u8], mut f: impl FnMut(Token, &[u8])) {
         let mut opens = true;
         let mut i = 0;
         while i < text.len() {
@@ -364,7 +380,9 @@ impl Tokenizer {
                 opens = false;
                 self.buf.clear();
                 push_folded(c, &mut self.buf);
-                f(self.hash(&self.buf), i as u32, (i + len) as u32, flags);
+                let hash = self.hash(&self.buf);
+                let (start, end) = (i as u32, (i + len) as u32);
+                f(Token { hash, start, end, flags }, &self.buf);
             } else {
                 opens |= ends_clause(c);
             }
