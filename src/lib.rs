@@ -76,6 +76,7 @@ pub mod shingle;
 pub mod synth;
 pub mod tokenize;
 pub mod verify;
+pub mod window;
 
 pub use crate::config::{Config, ConfigBuilder, Keep};
 pub use crate::corpus::{
