@@ -38,6 +38,10 @@ pub struct Config {
     pub(crate) boilerplate_min_docs: Option<u32>,
     pub(crate) keep_boilerplate: bool,
     pub(crate) boilerplate_context: bool,
+    pub(crate) passages: bool,
+    pub(crate) passage_min_similarity: f64,
+    pub(crate) passage_min_words: u32,
+    pub(crate) passage_max_bucket: usize,
 }
 
 impl Default for Config {
@@ -114,6 +118,10 @@ pub struct ConfigBuilder {
     boilerplate_min_docs: Option<u32>,
     keep_boilerplate: bool,
     boilerplate_context: bool,
+    passages: bool,
+    passage_min_similarity: f64,
+    passage_min_words: u32,
+    passage_max_bucket: usize,
 }
 
 impl Default for ConfigBuilder {
@@ -138,6 +146,10 @@ impl ConfigBuilder {
             boilerplate_min_docs: None,
             keep_boilerplate: false,
             boilerplate_context: true,
+            passages: true,
+            passage_min_similarity: 0.45,
+            passage_min_words: 6,
+            passage_max_bucket: 100,
         }
     }
 
@@ -229,6 +241,33 @@ impl ConfigBuilder {
         self
     }
 
+    /// Whether to look for passages (copied or rewritten spans). By
+    /// default, yes.
+    pub fn passages(&mut self, yes: bool) -> &mut ConfigBuilder {
+        self.passages = yes;
+        self
+    }
+
+    /// Weighted share of matched words, in (0, 1], at or above which two
+    /// spans are a passage. By default, 0.45.
+    pub fn passage_min_similarity(&mut self, s: f64) -> &mut ConfigBuilder {
+        self.passage_min_similarity = s;
+        self
+    }
+
+    /// Words each side of a passage must have, at least 1. By default, 6.
+    pub fn passage_min_words(&mut self, n: u32) -> &mut ConfigBuilder {
+        self.passage_min_words = n;
+        self
+    }
+
+    /// Sketch bins of passage windows shared by more windows than this (a
+    /// stock phrase) propose no candidates. At least 2; by default, 100.
+    pub fn passage_max_bucket(&mut self, n: usize) -> &mut ConfigBuilder {
+        self.passage_max_bucket = n;
+        self
+    }
+
     /// Validates the settings.
     ///
     /// # Errors
@@ -252,6 +291,22 @@ impl ConfigBuilder {
                 "threshold must be in (0, 1], not {}",
                 self.threshold
             )));
+        }
+        if !(self.passage_min_similarity > 0.0
+            && self.passage_min_similarity <= 1.0)
+        {
+            return Err(Error::config(format!(
+                "passage min similarity must be in (0, 1], not {}",
+                self.passage_min_similarity
+            )));
+        }
+        if self.passage_min_words == 0 {
+            return Err(Error::config("passage min words must be at least 1"));
+        }
+        if self.passage_max_bucket < 2 {
+            return Err(Error::config(
+                "passage max bucket must be at least 2",
+            ));
         }
         if self.boilerplate_min_docs == Some(0) {
             return Err(Error::config(
@@ -292,6 +347,10 @@ impl ConfigBuilder {
             boilerplate_min_docs: self.boilerplate_min_docs,
             keep_boilerplate: self.keep_boilerplate,
             boilerplate_context: self.boilerplate_context,
+            passages: self.passages,
+            passage_min_similarity: self.passage_min_similarity,
+            passage_min_words: self.passage_min_words,
+            passage_max_bucket: self.passage_max_bucket,
         })
     }
 }

@@ -68,6 +68,7 @@ mod keymap;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
+pub mod passage;
 pub mod pipeline;
 pub mod profile;
 pub mod report;

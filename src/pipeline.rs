@@ -18,10 +18,11 @@ use crate::corpus::{Corpus, DocId};
 use crate::lsh::candidate_pairs;
 use crate::minhash::{MinHasher, Signatures};
 use crate::normalize::UnitChoice;
+use crate::passage;
 use crate::profile::{DocProfile, Profiler, template_text};
 use crate::report::{
     BoilerplateSpan, BoilerplateTemplate, Cluster, DocInfo, Duplicate,
-    DuplicateKind, Params, Report, Summary,
+    DuplicateKind, Params, PassageReport, Report, Summary,
 };
 use crate::tokenize::Tokenizer;
 use crate::verify::{Overlap, make_set, overlap};
@@ -133,7 +134,7 @@ impl Pipeline {
         progress.stage("lsh", 0);
         let cands = candidate_pairs(&sigs, &reps, cfg.banding, cfg.max_bucket);
         progress.stage("verifying", cands.pairs.len() as u64);
-        let duplicates = verify_all(
+        let mut duplicates = verify_all(
             &mut profiles,
             &masks,
             &cands.pairs,
@@ -151,6 +152,26 @@ impl Pipeline {
                 docs.insert(m, doc_info(corpus, m, &profiles[m.index()]));
             }
         }
+        let (passages, passage_stats) = if cfg.passages {
+            progress.stage("passages", 0);
+            let masked: Vec<Vec<u32>> = boilerplate
+                .spans
+                .iter()
+                .map(|spans| spans.iter().map(|s| s.line).collect())
+                .collect();
+            let settings = passage::Settings {
+                min_similarity: cfg.passage_min_similarity,
+                min_words: cfg.passage_min_words,
+                max_bucket: cfg.passage_max_bucket,
+                seed: SEED,
+            };
+            passage::find(corpus, &profiles, &is_copy, &masked, &settings)
+        } else {
+            (Vec::new(), passage::Stats::default())
+        };
+        progress.stage("report", 0);
+        let passages = passage_reports(corpus, passages);
+        link_passages(&mut duplicates, &passages);
         let (templates, spans) =
             boilerplate_report(corpus, &profiles, &boilerplate, cfg.unit);
         let ids = corpus.ids().map(|d| corpus.id(d).to_string()).collect();
@@ -178,6 +199,10 @@ impl Pipeline {
                 .iter()
                 .map(|s| u64::from(s.end - s.start))
                 .sum(),
+            passages: passages.len() as u64,
+            passage_windows: passage_stats.windows,
+            passage_candidates: passage_stats.candidates,
+            passage_oversized_buckets: passage_stats.oversized_buckets,
         };
         Report {
             params: Params {
@@ -189,10 +214,14 @@ impl Pipeline {
                 keep: cfg.keep,
                 boilerplate_min_docs: min_docs,
                 keep_boilerplate: cfg.keep_boilerplate,
+                passages: cfg.passages,
+                passage_min_similarity: cfg.passage_min_similarity,
+                passage_min_words: cfg.passage_min_words,
             },
             diagnostics: corpus.diagnostics().to_vec(),
             duplicates,
             clusters,
+            passages,
             boilerplate: templates,
             boilerplate_spans: spans,
             ids,
@@ -250,6 +279,7 @@ fn verify_all(
                 kind: DuplicateKind::Near,
                 overlap: o,
                 estimate: sigs.estimate(a as usize, b as usize),
+                passages: Vec::new(),
             })
         })
         .collect();
@@ -262,6 +292,7 @@ fn verify_all(
                 kind: DuplicateKind::Exact,
                 overlap: Overlap { shared: size, size_a: size, size_b: size },
                 estimate: 1.0,
+                passages: Vec::new(),
             });
         }
     }
@@ -285,6 +316,117 @@ fn clusters(
             members: members.iter().map(|&m| DocId(m)).collect(),
         })
         .collect()
+}
+
+/// Characters of a quote shown on each side of the cut in the middle.
+const QUOTE_HALF_CHARS: usize = 70;
+
+/// Passages numbered, with positions and quotes.
+fn passage_reports(
+    corpus: &Corpus,
+    passages: Vec<passage::Passage>,
+) -> Vec<PassageReport> {
+    // Each document is decoded once for all the passage sides in it.
+    let mut sides: Vec<(DocId, u32, usize, bool)> = passages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            [(p.a.doc, p.a.start, i, false), (p.b.doc, p.b.start, i, true)]
+        })
+        .collect();
+    sides.par_sort_unstable();
+    let shown: Vec<(usize, bool, (u32, u32), String)> = sides
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .flat_map_iter(|group| {
+            let text = corpus.text(group[0].0);
+            let breaks: Vec<usize> =
+                memchr::memchr_iter(b'\n', &text).collect();
+            group
+                .iter()
+                .map(|&(_, _, i, is_b)| {
+                    let p = &passages[i];
+                    let s = if is_b { p.b } else { p.a };
+                    let at = position(&text, &breaks, s.start as usize);
+                    let quote = quote(&text[s.start as usize..s.end as usize]);
+                    (i, is_b, at, quote)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut at = vec![((0, 0), (0, 0)); passages.len()];
+    let mut quotes = vec![(String::new(), String::new()); passages.len()];
+    for (i, is_b, pos, q) in shown {
+        if is_b {
+            at[i].1 = pos;
+            quotes[i].1 = q;
+        } else {
+            at[i].0 = pos;
+            quotes[i].0 = q;
+        }
+    }
+    passages
+        .into_iter()
+        .zip(at.into_iter().zip(quotes))
+        .enumerate()
+        .map(|(i, (passage, (at, quotes)))| PassageReport {
+            id: i as u32 + 1,
+            passage,
+            at,
+            quotes,
+        })
+        .collect()
+}
+
+/// The 1-based line and column (in characters) of a byte offset, given
+/// the offsets of the text's line breaks.
+fn position(text: &[u8], breaks: &[usize], offset: usize) -> (u32, u32) {
+    let line = breaks.partition_point(|&b| b < offset);
+    let line_start = if line == 0 { 0 } else { breaks[line - 1] + 1 };
+    let column =
+        String::from_utf8_lossy(&text[line_start..offset]).chars().count() + 1;
+    (line as u32 + 1, column as u32)
+}
+
+/// Text with whitespace collapsed, cut in the middle when long.
+fn quote(text: &[u8]) -> String {
+    let words: Vec<&str> = std::str::from_utf8(text)
+        .map(|s| s.split_whitespace().collect())
+        .unwrap_or_default();
+    let joined = if words.is_empty() {
+        String::from_utf8_lossy(text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        words.join(" ")
+    };
+    let chars: Vec<char> = joined.chars().collect();
+    if chars.len() <= 2 * QUOTE_HALF_CHARS + 5 {
+        return joined;
+    }
+    // Cut between words: the head ends, and the tail starts, at a space.
+    let head: String = chars[..QUOTE_HALF_CHARS].iter().collect();
+    let tail: String =
+        chars[chars.len() - QUOTE_HALF_CHARS..].iter().collect();
+    let head = head.rsplit_once(' ').map_or(head.as_str(), |(h, _)| h);
+    let tail = tail.split_once(' ').map_or(tail.as_str(), |(_, t)| t);
+    format!("{head} … {tail}")
+}
+
+/// Lists, in each duplicate pair, the passages between its documents.
+fn link_passages(duplicates: &mut [Duplicate], passages: &[PassageReport]) {
+    let mut by_pair: BTreeMap<(DocId, DocId), Vec<u32>> = BTreeMap::new();
+    for p in passages {
+        by_pair
+            .entry((p.passage.a.doc, p.passage.b.doc))
+            .or_default()
+            .push(p.id);
+    }
+    for d in duplicates {
+        if let Some(ids) = by_pair.remove(&(d.a, d.b)) {
+            d.passages = ids;
+        }
+    }
 }
 
 /// The boilerplate inventory with display text, and every span.

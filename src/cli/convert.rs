@@ -9,10 +9,15 @@ use rehash::{
 };
 
 use super::{
-    BoilerplateArgs, InputArgs, InputFormatArg, KeepArg, SketchArgs, UnitArg,
+    BoilerplateArgs, InputArgs, InputFormatArg, KeepArg, PassageArgs,
+    SketchArgs, UnitArg,
 };
 
-pub fn config(args: &SketchArgs, bp: &BoilerplateArgs) -> Result<Config> {
+pub fn config(
+    args: &SketchArgs,
+    passages: &PassageArgs,
+    bp: &BoilerplateArgs,
+) -> Result<Config> {
     Config::builder()
         .threshold(args.threshold)
         .shingle_size(args.shingle_size)
@@ -29,6 +34,10 @@ pub fn config(args: &SketchArgs, bp: &BoilerplateArgs) -> Result<Config> {
             KeepArg::Longest => Keep::Longest,
         })
         .max_bucket(args.max_bucket)
+        .passages(!passages.no_passages)
+        .passage_min_similarity(passages.passage_min_similarity)
+        .passage_min_words(passages.passage_min_words)
+        .passage_max_bucket(passages.passage_max_bucket)
         .boilerplate(!bp.no_boilerplate)
         .boilerplate_min_docs(bp.boilerplate_min_docs)
         .keep_boilerplate(bp.keep_boilerplate)

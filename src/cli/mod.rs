@@ -100,6 +100,9 @@ struct ScanArgs {
     sketch: SketchArgs,
 
     #[command(flatten)]
+    passages: PassageArgs,
+
+    #[command(flatten)]
     boilerplate: BoilerplateArgs,
 }
 
@@ -204,6 +207,28 @@ struct SketchArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Passages")]
+struct PassageArgs {
+    /// Do not look for copied and rewritten passages.
+    #[arg(long)]
+    no_passages: bool,
+
+    /// Weighted share of matched words at or above which two spans are a
+    /// passage.
+    #[arg(long, default_value_t = 0.45, value_name = "S")]
+    passage_min_similarity: f64,
+
+    /// Words each side of a passage must have.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    passage_min_words: u32,
+
+    /// Word pairs shared by more sentences than this (stock phrases)
+    /// propose no passage candidates.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    passage_max_bucket: usize,
+}
+
+#[derive(Debug, Args)]
 #[command(next_help_heading = "Boilerplate")]
 struct BoilerplateArgs {
     /// A line, or a template of lines differing in numbers and names, is
@@ -274,7 +299,8 @@ fn in_pool<T: Send>(
 }
 
 fn scan(args: &ScanArgs) -> Result<Outcome> {
-    let config = convert::config(&args.sketch, &args.boilerplate)?;
+    let config =
+        convert::config(&args.sketch, &args.passages, &args.boilerplate)?;
     let inputs = convert::inputs(&args.paths);
     let bar =
         progress::Bar::new(args.output.progress, args.output.no_progress);

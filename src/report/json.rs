@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{DuplicateKind, Params, Report, Summary};
 use crate::boilerplate::Reason;
 use crate::diagnostic::Diagnostic;
+use crate::passage::PassageKind;
 use crate::verify::round4;
 
 /// One line of output. Strings borrow from the report when writing and
@@ -25,6 +26,8 @@ pub enum Message<'a> {
     Duplicate(DuplicateMsg<'a>),
     /// A cluster of near-duplicate documents.
     Cluster(ClusterMsg<'a>),
+    /// A copied or rewritten passage.
+    Passage(PassageMsg<'a>),
     /// A recurring line or line template.
     Boilerplate(BoilerplateMsg<'a>),
     /// One boilerplate line of one document.
@@ -59,6 +62,53 @@ pub struct DuplicateMsg<'a> {
     pub shingles_b: u32,
     /// The id of the cluster both belong to.
     pub cluster: u32,
+    /// Ids of the passages found between the two documents.
+    pub passages: Vec<u32>,
+}
+
+/// One side of a passage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SideMsg<'a> {
+    /// The document's id.
+    pub doc: Cow<'a, str>,
+    /// Byte offset of the first word in the document's text.
+    pub start: u32,
+    /// Byte offset after the last word.
+    pub end: u32,
+    /// 1-based line of `start`.
+    pub line: u32,
+    /// 1-based column of `start`, in characters.
+    pub column: u32,
+}
+
+/// A passage pair, `a` before `b` by (document, start).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PassageMsg<'a> {
+    /// 1-based; duplicate records refer to it.
+    pub id: u32,
+    /// The earlier side.
+    pub a: SideMsg<'a>,
+    /// The later side.
+    pub b: SideMsg<'a>,
+    /// Share of the two spans' words, weighted by rarity (inverse
+    /// frequency over all windows), that the other span has.
+    pub similarity: f64,
+    /// `verbatim`, `near` or `rewrite`.
+    pub kind: PassageKind,
+    /// Exact Jaccard similarity of the spans' word 3-gram sets.
+    pub jaccard: f64,
+    /// Share of `a`'s 3-grams found in `b`.
+    pub containment_a: f64,
+    /// Share of `b`'s 3-grams found in `a`.
+    pub containment_b: f64,
+    /// Words in `a`.
+    pub words_a: u32,
+    /// Words in `b`.
+    pub words_b: u32,
+    /// Words of `a` whose stem `b` has.
+    pub matched_a: u32,
+    /// Words of `b` whose stem `a` has.
+    pub matched_b: u32,
 }
 
 /// A cluster of near-duplicates.
@@ -116,7 +166,8 @@ pub struct SummaryMsg<'a> {
 }
 
 /// The report as messages, in output order: diagnostics, boilerplate
-/// inventory, duplicates, clusters, boilerplate spans, summary. Strings
+/// inventory, duplicates, clusters, passages, boilerplate spans, summary.
+/// Strings
 /// borrow from the report.
 pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
     let mut cluster_of = vec![0u32; report.ids.len()];
@@ -152,6 +203,32 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             shingles_a: d.overlap.size_a,
             shingles_b: d.overlap.size_b,
             cluster: cluster_of[d.a.index()],
+            passages: d.passages.clone(),
+        })
+    });
+    let passages = report.passages.iter().map(move |r| {
+        let p = &r.passage;
+        let side =
+            |s: crate::passage::Side, (line, column): (u32, u32)| SideMsg {
+                doc: id(s.doc),
+                start: s.start,
+                end: s.end,
+                line,
+                column,
+            };
+        Message::Passage(PassageMsg {
+            id: r.id,
+            a: side(p.a, r.at.0),
+            b: side(p.b, r.at.1),
+            similarity: round4(p.similarity),
+            kind: p.kind,
+            jaccard: round4(p.trigrams.jaccard()),
+            containment_a: round4(p.trigrams.containment_a()),
+            containment_b: round4(p.trigrams.containment_b()),
+            words_a: p.words.0,
+            words_b: p.words.1,
+            matched_a: p.matched.0,
+            matched_b: p.matched.1,
         })
     });
     let clusters = report.clusters.iter().map(move |c| {
@@ -179,6 +256,7 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
         .chain(templates)
         .chain(duplicates)
         .chain(clusters)
+        .chain(passages)
         .chain(spans)
         .chain(summary)
 }

@@ -13,6 +13,7 @@ use crate::corpus::DocId;
 use crate::diagnostic::Diagnostic;
 use crate::lsh::Banding;
 use crate::minhash::SketchParams;
+use crate::passage::Passage;
 use crate::verify::Overlap;
 
 /// Everything a scan found. Every list is sorted, so rendering it is
@@ -27,6 +28,8 @@ pub struct Report {
     pub duplicates: Vec<Duplicate>,
     /// Clusters of near-duplicates, ordered by their first member.
     pub clusters: Vec<Cluster>,
+    /// Copied and rewritten passages, by (document, start) of both sides.
+    pub passages: Vec<PassageReport>,
     /// Recurring lines and templates, most documents first.
     pub boilerplate: Vec<BoilerplateTemplate>,
     /// Boilerplate lines, by document and offset.
@@ -59,6 +62,12 @@ pub struct Params {
     pub boilerplate_min_docs: u32,
     /// Whether boilerplate counted in similarities.
     pub keep_boilerplate: bool,
+    /// Whether passages were looked for.
+    pub passages: bool,
+    /// Similarity at or above which spans are a passage.
+    pub passage_min_similarity: f64,
+    /// Words each side of a passage has at least.
+    pub passage_min_words: u32,
 }
 
 impl Params {
@@ -93,6 +102,8 @@ pub struct Duplicate {
     pub overlap: Overlap,
     /// The MinHash estimate of the Jaccard similarity.
     pub estimate: f64,
+    /// Ids of the passages found between the two documents.
+    pub passages: Vec<u32>,
 }
 
 /// A connected group of near-duplicate documents.
@@ -104,6 +115,20 @@ pub struct Cluster {
     pub representative: DocId,
     /// All members, in input order.
     pub members: Vec<DocId>,
+}
+
+/// A passage with what the renderers show of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PassageReport {
+    /// 1-based, in report order.
+    pub id: u32,
+    /// The spans and scores.
+    pub passage: Passage,
+    /// 1-based line and column (in characters) where each side starts.
+    pub at: ((u32, u32), (u32, u32)),
+    /// Each side's text, whitespace collapsed, shortened in the middle
+    /// when long.
+    pub quotes: (String, String),
 }
 
 /// A recurring line or line template.
@@ -185,6 +210,14 @@ pub struct Summary {
     pub boilerplate_spans: u64,
     /// Bytes of text in boilerplate lines.
     pub boilerplate_bytes: u64,
+    /// Passages found.
+    pub passages: u64,
+    /// Sentence windows sketched for passages.
+    pub passage_windows: u64,
+    /// Window pairs verified.
+    pub passage_candidates: u64,
+    /// Sketch bins skipped as stock phrases.
+    pub passage_oversized_buckets: u64,
 }
 
 impl Report {

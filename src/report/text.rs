@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use super::{DuplicateKind, Report};
+use super::{DuplicateKind, PassageReport, Report};
 use crate::corpus::DocId;
+use crate::passage::PassageKind;
 
 /// How to render the text report.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
@@ -101,9 +102,14 @@ pub fn write<W: io::Write>(
                     DuplicateKind::Exact => ("=", "exact"),
                     DuplicateKind::Near => ("~", "near"),
                 };
+                let passages = match d.passages.len() {
+                    0 => String::new(),
+                    1 => ", 1 passage".to_string(),
+                    n => format!(", {n} passages"),
+                };
                 writeln!(
                     w,
-                    "    {} {sign} {}  {} {kind}  (estimate {:.4}, containment {:.2}/{:.2})",
+                    "    {} {sign} {}  {} {kind}  (estimate {:.4}, containment {:.2}/{:.2}{passages})",
                     report.id(d.a),
                     report.id(d.b),
                     paint.score(&format!("{:.4}", d.overlap.jaccard())),
@@ -115,9 +121,87 @@ pub fn write<W: io::Write>(
         }
         writeln!(w)?;
     }
+    write_passages(&mut w, report, paint)?;
     write_boilerplate(&mut w, report, paint)?;
     write_summary(&mut w, report, paint)?;
     w.flush()
+}
+
+/// Passages listed in the text report; the JSON report lists all.
+const SHOWN_PASSAGES: usize = 100;
+
+/// Passages, except those between documents already reported as
+/// near-duplicates (counted on their pair's line instead).
+fn write_passages<W: io::Write>(
+    w: &mut W,
+    report: &Report,
+    paint: Paint,
+) -> io::Result<()> {
+    let in_pairs: std::collections::BTreeSet<u32> = report
+        .duplicates
+        .iter()
+        .flat_map(|d| d.passages.iter().copied())
+        .collect();
+    let shown: Vec<&PassageReport> =
+        report.passages.iter().filter(|p| !in_pairs.contains(&p.id)).collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    let within =
+        shown.iter().filter(|p| p.passage.a.doc == p.passage.b.doc).count();
+    writeln!(
+        w,
+        "{}",
+        paint.bold(&format!(
+            "passages · {} within documents · {} across documents",
+            thousands(within as u64),
+            thousands((shown.len() - within) as u64)
+        ))
+    )?;
+    for r in shown.iter().take(SHOWN_PASSAGES) {
+        let p = &r.passage;
+        let kind = match p.kind {
+            PassageKind::Verbatim => "verbatim",
+            PassageKind::Near => "near",
+            PassageKind::Rewrite => "rewrite",
+        };
+        let (a, b) = (r.at.0, r.at.1);
+        let where_ = if p.a.doc == p.b.doc {
+            format!("{} {}:{} ↔ {}:{}", report.id(p.a.doc), a.0, a.1, b.0, b.1)
+        } else {
+            format!(
+                "{} {}:{} ↔ {} {}:{}",
+                report.id(p.a.doc),
+                a.0,
+                a.1,
+                report.id(p.b.doc),
+                b.0,
+                b.1
+            )
+        };
+        writeln!(
+            w,
+            "  {}  {} {kind}  (3-gram Jaccard {:.2}, {}/{} words)",
+            paint.id(&where_),
+            paint.score(&format!("{:.4}", p.similarity)),
+            p.trigrams.jaccard(),
+            p.words.0,
+            p.words.1,
+        )?;
+        writeln!(w, "    {}", paint.dim(&format!("“{}”", r.quotes.0)))?;
+        writeln!(w, "    {}", paint.dim(&format!("“{}”", r.quotes.1)))?;
+    }
+    if shown.len() > SHOWN_PASSAGES {
+        writeln!(
+            w,
+            "{}",
+            paint.dim(&format!(
+                "  … and {} more; --format json lists them all",
+                thousands((shown.len() - SHOWN_PASSAGES) as u64)
+            ))
+        )?;
+    }
+    writeln!(w)
 }
 
 /// Templates listed in the text report; the JSON report lists all.
@@ -192,6 +276,14 @@ fn write_summary<W: io::Write>(
         thousands(s.clusters),
         thousands(s.removable),
     )?;
+    if p.passages {
+        writeln!(
+            w,
+            "{} passages; {} boilerplate lines",
+            thousands(s.passages),
+            thousands(s.boilerplate_spans),
+        )?;
+    }
     writeln!(
         w,
         "{}",

@@ -179,3 +179,46 @@ fn estimates_track_exact_jaccard() {
         assert!((bias / n).abs() < 0.015, "seed {seed}: bias {}", bias / n);
     }
 }
+
+/// Planted recaps (a paragraph rewritten with synonyms, dropped and
+/// swapped words) are found as passages beside the paragraph they
+/// rewrite.
+#[test]
+fn planted_recaps_are_found() {
+    for seed in [1, 2] {
+        let spec = Spec {
+            docs: 120,
+            words: 200,
+            recap_fraction: 0.5,
+            seed,
+            ..Spec::default()
+        };
+        let synth = generate(&spec);
+        let corpus = Corpus::from_texts(
+            synth.docs.iter().map(|d| (d.id.clone(), d.text.clone())),
+        );
+        let report = Pipeline::new(Config::default()).run(&corpus);
+        let ov = |x: (usize, usize), s: u32, e: u32| {
+            (s as usize) < x.1 && x.0 < e as usize
+        };
+        let found = synth
+            .recaps
+            .iter()
+            .filter(|r| {
+                report.passages.iter().any(|p| {
+                    let p = &p.passage;
+                    p.a.doc.index() == r.doc
+                        && p.b.doc.index() == r.doc
+                        && ov(r.source, p.a.start, p.a.end)
+                        && ov(r.recap, p.b.start, p.b.end)
+                })
+            })
+            .count();
+        let total = synth.recaps.len();
+        assert!(total >= 20, "seed {seed}: {total} recaps");
+        assert!(
+            found as f64 >= 0.9 * total as f64,
+            "seed {seed}: {found} of {total} recaps found"
+        );
+    }
+}

@@ -35,3 +35,15 @@ fn golden_news_json() {
         &run(&["scan", "--format", "json", "fixtures/news"]),
     );
 }
+
+#[test]
+fn golden_seed_text() {
+    let out = run(&["scan", "--color", "never", "fixtures/seed-article.txt"]);
+    assert_golden("seed/scan.txt", &out);
+}
+
+#[test]
+fn golden_seed_json() {
+    let out = run(&["scan", "--format", "json", "fixtures/seed-article.txt"]);
+    assert_golden("seed/scan.jsonl", &out);
+}

@@ -9,5 +9,6 @@ mod util;
 mod boilerplate;
 mod golden;
 mod input;
+mod passages;
 mod report;
 mod scan;

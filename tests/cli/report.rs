@@ -17,9 +17,37 @@ enum Record {
     Diagnostic(#[allow(dead_code)] Diagnostic),
     Duplicate(Duplicate),
     Cluster(Cluster),
+    Passage(Passage),
     Boilerplate(Boilerplate),
     BoilerplateSpan(BoilerplateSpan),
     Summary(Summary),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Side {
+    doc: String,
+    start: usize,
+    end: usize,
+    line: u64,
+    column: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Passage {
+    id: u32,
+    a: Side,
+    b: Side,
+    similarity: f64,
+    kind: String,
+    jaccard: f64,
+    containment_a: f64,
+    containment_b: f64,
+    words_a: u32,
+    words_b: u32,
+    matched_a: u32,
+    matched_b: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,6 +96,7 @@ struct Duplicate {
     shingles_a: u32,
     shingles_b: u32,
     cluster: u32,
+    passages: Vec<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +125,10 @@ struct Summary {
     boilerplate_templates: u64,
     boilerplate_spans: u64,
     boilerplate_bytes: u64,
+    passages: u64,
+    passage_windows: u64,
+    passage_candidates: u64,
+    passage_oversized_buckets: u64,
     params: Params,
 }
 
@@ -114,6 +147,9 @@ struct Params {
     keep: String,
     boilerplate_min_docs: u32,
     keep_boilerplate: bool,
+    passages: bool,
+    passage_min_similarity: f64,
+    passage_min_words: u32,
 }
 
 fn parse(stdout: &str) -> Vec<Record> {
@@ -135,6 +171,9 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
     let (mut dups, mut clusters, mut diags, mut exact, mut members) =
         (0, 0, 0, 0, 0);
     let (mut templates, mut spans, mut span_bytes) = (0u64, 0u64, 0u64);
+    let mut passages = 0u64;
+    let mut passage_docs = std::collections::HashMap::new();
+    let mut listed: Vec<(String, String, Vec<u32>)> = Vec::new();
     let texts: std::collections::HashMap<String, String> = dir
         .read("c.jsonl")
         .lines()
@@ -179,6 +218,7 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
                 );
                 assert!((0.0..=1.0).contains(&d.estimate));
                 assert!(d.cluster >= 1);
+                listed.push((d.a.clone(), d.b.clone(), d.passages.clone()));
                 if d.kind == "exact" {
                     exact += 1;
                     assert_eq!(d.similarity, 1.0);
@@ -217,6 +257,41 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
                 assert_eq!(s.template.is_some(), s.reason == "recurring");
                 assert!(s.template.is_none_or(|t| u64::from(t) <= templates));
             }
+            Record::Passage(p) => {
+                passages += 1;
+                order.push(2);
+                assert_eq!(u64::from(p.id), passages);
+                passage_docs.insert(p.id, (p.a.doc.clone(), p.b.doc.clone()));
+                assert!(
+                    (p.a.doc.as_str(), p.a.start)
+                        < (p.b.doc.as_str(), p.b.start)
+                );
+                for (s, words, matched) in [
+                    (&p.a, p.words_a, p.matched_a),
+                    (&p.b, p.words_b, p.matched_b),
+                ] {
+                    let text = &texts[&s.doc];
+                    assert!(s.start < s.end && s.end <= text.len());
+                    assert_eq!(
+                        s.line,
+                        text[..s.start].matches('\n').count() as u64 + 1
+                    );
+                    assert!(s.column >= 1 && matched <= words);
+                }
+                assert!(p.similarity >= summary.params.passage_min_similarity);
+                assert!(p.words_a >= summary.params.passage_min_words);
+                assert!(
+                    ["verbatim", "near", "rewrite"].contains(&p.kind.as_str())
+                );
+                assert!((0.0..=1.0).contains(&p.jaccard));
+                assert!(
+                    p.containment_a >= p.jaccard
+                        && p.containment_b >= p.jaccard
+                );
+                if p.kind == "verbatim" {
+                    assert_eq!(p.jaccard, 1.0);
+                }
+            }
             Record::Summary(_) => order.push(4),
         }
     }
@@ -225,6 +300,19 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
         "diagnostics, boilerplate, duplicates and clusters, spans, summary"
     );
     assert!(templates >= 2, "the generated outlets' footers");
+    assert!(passages > 0, "the generated recaps and copies");
+    assert_eq!(summary.passages, passages);
+    assert!(summary.passage_candidates >= passages);
+    assert!(summary.passage_windows > summary.passage_oversized_buckets);
+    for (a, b, ids) in listed {
+        for id in ids {
+            assert_eq!(
+                passage_docs[&id],
+                (a.clone(), b.clone()),
+                "passage {id}"
+            );
+        }
+    }
     assert_eq!(summary.boilerplate_templates, templates);
     assert_eq!(summary.boilerplate_spans, spans);
     assert_eq!(summary.boilerplate_bytes, span_bytes);

@@ -1,0 +1,722 @@
+//! Passages: spans of one text that another text, or another part of the
+//! same text, copies or rewrites, with scores.
+//!
+//! 1. **Windows.** Each document is cut into sentence windows
+//!    ([`crate::window`]); windows in boilerplate lines are left out, and so
+//!    are exact copies of other documents.
+//! 2. **Candidates.** A window's feature set is the bigrams of its content
+//!    stems ("intens rivalr"), which rewrites keep more often than 5-word
+//!    shingles and unrelated sentences almost never share. It is sketched by
+//!    one-permutation MinHash into [`SKETCH_BINS`] bins, and two windows are
+//!    candidates when they agree on a bin: LSH with bands of one row, the
+//!    banding for similarities as low as rewrites have. A pair also needs
+//!    enough *evidence*: agreement on bins whose bigrams few windows share
+//!    ([`MIN_EVIDENCE`]); bins shared by more than `max_bucket` windows
+//!    (stock phrases) are skipped.
+//! 3. **Verification.** A candidate pair is scored by the share of its
+//!    words, weighted by rarity (inverse frequency over all windows), that
+//!    the other window has, first over the whole windows, then over the
+//!    spans from the first to the last shared content word. Pairs that pass
+//!    are seeds.
+//! 4. **Merging.** Seeds on consecutive windows of one line on both sides
+//!    merge into one passage. Of passages of one document pair that overlap
+//!    on a side, the strongest is kept.
+//!
+//! The similarity reported is that weighted share over the final spans;
+//! beside it come the exact Jaccard and containments of the spans' word
+//! 3-gram sets, and a kind: `verbatim` (the same words), `near` (3-gram
+//! Jaccard of at least 0.5: few local edits) or `rewrite`.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::{Corpus, DocId};
+use crate::normalize::Unit;
+use crate::profile::DocProfile;
+use crate::shingle::mix;
+use crate::verify::{Overlap, make_set, overlap};
+use crate::window::{Term, TermTokenizer, Window};
+
+/// Bins of a window's sketch. Sentences have 10 to 30 content bigrams,
+/// so with 64 bins nearly every bigram is alone in its bin and is its
+/// minimum: two windows sharing one bigram agree on a bin in nine cases out
+/// of ten, sharing three in all but one in a thousand. Fewer bins miss
+/// rewrites (at 16 bins a pair sharing five bigrams is missed one time in
+/// three); more cost memory for nothing.
+pub const SKETCH_BINS: usize = 64;
+
+/// Content stems two windows must share to be compared at all.
+pub const MIN_SHARED_STEMS: usize = 3;
+
+/// The weighted share over whole windows below which a candidate pair is
+/// dropped before trimming.
+pub const WINDOW_SIMILARITY: f64 = 0.3;
+
+/// Across documents, seeds at least this similar (copied sentences, a few
+/// words changed) run on from one paragraph into the next.
+pub const RUN_ON: f64 = 0.9;
+
+/// Seeds merge when the next one's windows start at most this many words
+/// after the previous one's on both sides (and, within one document, on
+/// the same line): a sentence left out of a rewrite does not split it.
+pub const MERGE_GAP_WORDS: u32 = 40;
+
+/// Kinds of passage.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PassageKind {
+    /// The same words in the same order.
+    Verbatim,
+    /// Few local edits: word 3-gram Jaccard of at least 0.5.
+    Near,
+    /// Reworded: shared words, few shared 3-grams.
+    Rewrite,
+}
+
+/// Settings of [`find`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    /// Weighted share of matched words at or above which spans are a
+    /// passage.
+    pub min_similarity: f64,
+    /// Words each side of a passage must have.
+    pub min_words: u32,
+    /// Sketch bins shared by more windows than this are skipped.
+    pub max_bucket: usize,
+    /// The token hash seed.
+    pub seed: u64,
+}
+
+/// One side of a passage: a document and a byte span of its text.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash, Ord, PartialOrd)]
+pub struct Side {
+    /// The document.
+    pub doc: DocId,
+    /// Byte offset of the first word.
+    pub start: u32,
+    /// Byte offset after the last word.
+    pub end: u32,
+}
+
+/// A passage pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Passage {
+    /// The earlier side by (document, start).
+    pub a: Side,
+    /// The later side.
+    pub b: Side,
+    /// Share of the two spans' words, weighted by rarity, that the other
+    /// span has.
+    pub similarity: f64,
+    /// Verbatim, near or rewrite.
+    pub kind: PassageKind,
+    /// Words in each span.
+    pub words: (u32, u32),
+    /// Words of each span whose stem the other span has.
+    pub matched: (u32, u32),
+    /// Exact overlap of the spans' word 3-gram sets.
+    pub trigrams: Overlap,
+}
+
+/// Counts of the passage stage, for the summary.
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
+pub struct Stats {
+    /// Windows sketched.
+    pub windows: u64,
+    /// Window pairs verified.
+    pub candidates: u64,
+    /// Sketch bins skipped as too common.
+    pub oversized_buckets: u64,
+}
+
+/// What the first pass keeps of a window.
+#[derive(Clone, Copy, Debug)]
+struct WindowRef {
+    doc: u32,
+    window: Window,
+}
+
+/// Finds passages. `skip[d]` leaves document `d` out (exact copies of an
+/// earlier document); `masked[d]` lists the lines of `d` that are
+/// boilerplate.
+pub fn find(
+    corpus: &Corpus,
+    profiles: &[DocProfile],
+    skip: &[bool],
+    masked: &[Vec<u32>],
+    settings: &Settings,
+) -> (Vec<Passage>, Stats) {
+    let seed = settings.seed;
+    // 1. Windows, their sketches, and the windows' stem frequencies.
+    let per_doc: Vec<(Vec<Window>, Vec<u32>, Vec<u32>)> = (0..profiles.len())
+        .into_par_iter()
+        .map_init(
+            || (TermTokenizer::new(seed), Vec::new()),
+            |(tokenizer, terms), d| {
+                if skip[d] {
+                    return Default::default();
+                }
+                let p = &profiles[d];
+                let text = corpus.text(DocId(d as u32));
+                terms.clear();
+                tokenizer.terms(&text, unit(p), terms);
+                let mut windows = Vec::new();
+                tokenizer.windows(&text, terms, &mut windows);
+                windows.retain(|w| !in_boilerplate(w, p, &masked[d]));
+                let mut sketches = Vec::with_capacity(windows.len() * 8);
+                let mut stems = Vec::new();
+                for w in &windows {
+                    let span = &terms[w.start as usize..w.end as usize];
+                    sketch(span, &mut sketches);
+                    sketches.push(SEPARATOR);
+                    let mut s: Vec<u32> =
+                        span.iter().map(|t| t.stem).collect();
+                    s.sort_unstable();
+                    s.dedup();
+                    stems.extend(s);
+                }
+                (windows, sketches, stems)
+            },
+        )
+        .collect();
+    // Global window ids in document order.
+    let mut first_id = Vec::with_capacity(per_doc.len());
+    let mut total = 0u32;
+    for (ws, _, _) in &per_doc {
+        first_id.push(total);
+        total += ws.len() as u32;
+    }
+    let windows: Vec<WindowRef> = per_doc
+        .iter()
+        .enumerate()
+        .flat_map(|(d, (ws, _, _))| {
+            ws.iter().map(move |&window| WindowRef { doc: d as u32, window })
+        })
+        .collect();
+    let mut entries: Vec<(u32, u32)> = per_doc
+        .par_iter()
+        .zip(&first_id)
+        .flat_map_iter(|((_, sketches, _), &first)| {
+            sketches
+                .split(|&v| v == SEPARATOR)
+                .zip(first..)
+                .flat_map(|(values, id)| values.iter().map(move |&v| (v, id)))
+        })
+        .collect();
+    let idf = Idf::new(&per_doc, windows.len());
+    drop(per_doc);
+
+    // 2. Candidates: windows that agree on sketch bins whose bigrams are
+    // rare enough to be evidence.
+    entries.par_sort_unstable();
+    entries.dedup();
+    let (pairs, oversized) =
+        candidates(&entries, windows.len(), settings.max_bucket);
+    drop(entries);
+    // Oriented by (document, window), grouped by document pair.
+    let mut quads: Vec<(u32, u32, u32, u32)> = pairs
+        .par_iter()
+        .map(|&(x, y)| {
+            let (a, b) = (windows[x as usize], windows[y as usize]);
+            (a.doc, b.doc, x, y)
+        })
+        .collect();
+    drop(pairs);
+    quads.par_sort_unstable();
+    quads.dedup();
+    let stats = Stats {
+        windows: windows.len() as u64,
+        candidates: quads.len() as u64,
+        oversized_buckets: oversized,
+    };
+
+    // 3. Terms of the documents that have candidates, made once each.
+    let mut involved = vec![false; profiles.len()];
+    for &(a, b, _, _) in &quads {
+        involved[a as usize] = true;
+        involved[b as usize] = true;
+    }
+    let terms: Vec<Vec<Term>> = (0..profiles.len())
+        .into_par_iter()
+        .map_init(
+            || TermTokenizer::new(seed),
+            |tokenizer, d| {
+                let mut out = Vec::new();
+                if involved[d] {
+                    let text = corpus.text(DocId(d as u32));
+                    tokenizer.terms(&text, unit(&profiles[d]), &mut out);
+                }
+                out
+            },
+        )
+        .collect();
+
+    // 4. Seeds, merged and resolved per document pair.
+    let groups: Vec<&[(u32, u32, u32, u32)]> =
+        quads.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
+    let mut passages: Vec<Passage> = groups
+        .par_iter()
+        .flat_map_iter(|group| {
+            let (da, db) = (group[0].0, group[0].1);
+            let pair = DocPair {
+                a: &terms[da as usize],
+                b: &terms[db as usize],
+                same: da == db,
+                idf: &idf,
+                settings,
+            };
+            let seeds: Vec<Seed> = group
+                .iter()
+                .filter_map(|&(_, _, x, y)| {
+                    pair.seed(
+                        windows[x as usize].window,
+                        windows[y as usize].window,
+                    )
+                })
+                .collect();
+            pair.passages(seeds)
+                .into_iter()
+                .map(move |p| p.finish(DocId(da), DocId(db), pair.a, pair.b))
+        })
+        .collect();
+    passages.sort_by_key(|x| (x.a, x.b));
+    (passages, stats)
+}
+
+/// The evidence a pair of windows needs: the sum, over the sketch bins
+/// they agree on, of `1 − ln(windows in the bin) / ln(all windows)`. A
+/// bigram only two windows share counts nearly 1, one that half of them
+/// share nearly 0: rare word pairs are evidence of reuse, common ones of
+/// the language's habits ("according to the … the number of … jumped").
+/// 1.5 asks for about two rare shared bigrams.
+pub const MIN_EVIDENCE: f64 = 1.5;
+
+/// Fixed-point scale of evidence weights.
+const EVIDENCE_SCALE: f64 = 1000.0;
+
+/// The evidence weight of a bin shared by `size` windows, fixed-point.
+fn evidence(size: usize, ln_windows: f64) -> u16 {
+    let w = (1.0 - (size as f64).ln() / ln_windows).clamp(0.0, 1.0);
+    (w * EVIDENCE_SCALE).round() as u16
+}
+
+/// Bins of up to this many windows pair all of them.
+const FULL_BIN: usize = 16;
+
+/// In a larger bin, each window is paired with this many following
+/// windows only. A document's windows have consecutive ids, so pairs
+/// within one document are always among them; pairs across documents that
+/// share only common bigrams (and no rare one) are looked for less hard.
+const BIN_LINKS: usize = 8;
+
+/// Window pairs `(x, y)`, `x < y`, with enough evidence, sorted; and the
+/// number of bins skipped as too common. `entries` are `(bin value,
+/// window)`, sorted.
+///
+/// Each window accumulates the evidence of the bins it shares with later
+/// windows in a map of its own, so no list of all bin-sharing pairs (tens
+/// of millions in a large corpus) is ever built or sorted.
+fn candidates(
+    entries: &[(u32, u32)],
+    windows: usize,
+    max_bucket: usize,
+) -> (Vec<(u32, u32)>, u64) {
+    let ln_windows = (windows.max(2) as f64).ln();
+    // Bins worth looking at, with their weights; and, per window, its bins.
+    let all: Vec<&[(u32, u32)]> = entries
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .filter(|b| b.len() > 1)
+        .collect();
+    let oversized =
+        all.par_iter().filter(|b| b.len() > max_bucket).count() as u64;
+    let bins: Vec<(&[(u32, u32)], u16)> = all
+        .into_par_iter()
+        .filter(|b| b.len() <= max_bucket)
+        .map(|b| (b, evidence(b.len(), ln_windows)))
+        .collect();
+    let mut of_window: Vec<(u32, u32)> = bins
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, (b, _))| {
+            b.iter().map(move |&(_, w)| (w, i as u32))
+        })
+        .collect();
+    of_window.par_sort_unstable();
+    let need = (MIN_EVIDENCE * EVIDENCE_SCALE) as u32;
+    let pairs = of_window
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .map_init(Vec::<(u32, u16)>::new, |acc, mine| {
+            let x = mine[0].0;
+            acc.clear();
+            for &(_, bin) in mine {
+                let (members, weight) = bins[bin as usize];
+                // Members are sorted by window: take the later ones, all of
+                // them in a small bin, the next few in a large one.
+                let later = members.partition_point(|&(_, w)| w <= x);
+                let take = if members.len() <= FULL_BIN {
+                    usize::MAX
+                } else {
+                    BIN_LINKS
+                };
+                acc.extend(
+                    members[later..]
+                        .iter()
+                        .take(take)
+                        .map(|&(_, y)| (y, weight)),
+                );
+            }
+            // Sorting a few dozen entries beats a hash map per window.
+            acc.sort_unstable_by_key(|e| e.0);
+            acc.chunk_by(|p, q| p.0 == q.0)
+                .filter(|run| {
+                    run.iter().map(|e| u32::from(e.1)).sum::<u32>() >= need
+                })
+                .map(|run| (x, run[0].0))
+                .collect::<Vec<_>>()
+        })
+        .flatten_iter()
+        .collect();
+    (pairs, oversized)
+}
+
+/// Ends a window's sketch in the flat list of sketches; never a sketch
+/// value, since those are bin minima below it.
+const SEPARATOR: u32 = u32::MAX;
+
+fn unit(p: &DocProfile) -> Unit {
+    p.unit.unwrap_or(Unit::Word)
+}
+
+/// True when the window's terms lie in a boilerplate line.
+fn in_boilerplate(w: &Window, p: &DocProfile, masked: &[u32]) -> bool {
+    masked.iter().any(|&i| {
+        let l = &p.lines[i as usize];
+        w.start < l.token_end && l.token_start < w.end
+    })
+}
+
+/// Appends the bin minima of the window's content-stem bigrams.
+fn sketch(terms: &[Term], out: &mut Vec<u32>) {
+    let mut bins = [u32::MAX; SKETCH_BINS];
+    let mut prev: Option<u32> = None;
+    for t in terms.iter().filter(|t| t.content) {
+        let h = match prev {
+            Some(p) => {
+                (mix((u64::from(p) << 32) | u64::from(t.stem)) >> 32) as u32
+            }
+            None => {
+                prev = Some(t.stem);
+                continue;
+            }
+        };
+        prev = Some(t.stem);
+        // Bins from the high bits (Lemire's range reduction), the value
+        // kept below the separator.
+        let bin = ((u64::from(h) * SKETCH_BINS as u64) >> 32) as usize;
+        let v = h.min(SEPARATOR - 1);
+        if v < bins[bin] {
+            bins[bin] = v;
+        }
+    }
+    out.extend(bins.iter().filter(|&&v| v != u32::MAX));
+}
+
+/// Inverse document frequency of stems over windows, as weights.
+///
+/// Counts go to an array of counters indexed by the stem's hash: a few
+/// stems share a counter, which blurs their weights a little, and the
+/// counting is a parallel sum that no order of threads changes.
+struct Idf {
+    weights: Vec<f32>,
+    mask: u32,
+}
+
+impl Idf {
+    /// Window frequencies from each document's per-window distinct stems
+    /// (the third part of each element of `per_doc`).
+    fn new(
+        per_doc: &[(Vec<Window>, Vec<u32>, Vec<u32>)],
+        windows: usize,
+    ) -> Idf {
+        let stems: usize = per_doc.iter().map(|x| x.2.len()).sum();
+        // Distinct stems are far fewer than stem occurrences.
+        let size = (stems / 8).next_power_of_two().clamp(1 << 12, 1 << 20);
+        let mask = (size - 1) as u32;
+        let counts: Vec<AtomicU32> =
+            (0..size).map(|_| AtomicU32::new(0)).collect();
+        per_doc.par_iter().for_each(|(_, _, s)| {
+            for &x in s {
+                counts[(x & mask) as usize].fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        let windows = windows as f64;
+        let weights = counts
+            .into_par_iter()
+            .map(|c| {
+                let df = f64::from(c.into_inner());
+                ((windows + 1.0) / (df + 0.5)).ln().max(0.01) as f32
+            })
+            .collect();
+        Idf { weights, mask }
+    }
+
+    fn weight(&self, stem: u32) -> f64 {
+        f64::from(self.weights[(stem & self.mask) as usize])
+    }
+}
+
+/// A candidate window pair that passed: term ranges of both documents.
+#[derive(Clone, Copy, Debug)]
+struct Seed {
+    wa: Window,
+    wb: Window,
+    a: (u32, u32),
+    b: (u32, u32),
+    similarity: f64,
+}
+
+/// Two documents' terms, compared.
+struct DocPair<'a> {
+    a: &'a [Term],
+    b: &'a [Term],
+    same: bool,
+    idf: &'a Idf,
+    settings: &'a Settings,
+}
+
+/// A passage before its scores are final: term ranges.
+struct Draft {
+    a: (u32, u32),
+    b: (u32, u32),
+    similarity: f64,
+}
+
+impl DocPair<'_> {
+    fn seed(&self, wa: Window, wb: Window) -> Option<Seed> {
+        let ta = &self.a[wa.start as usize..wa.end as usize];
+        let tb = &self.b[wb.start as usize..wb.end as usize];
+        let shared = shared_content(ta, tb);
+        if shared.len() < MIN_SHARED_STEMS {
+            return None;
+        }
+        if self.weighted(ta, tb) < WINDOW_SIMILARITY {
+            return None;
+        }
+        let (a0, a1) = trim(ta, &shared)?;
+        let (b0, b1) = trim(tb, &shared)?;
+        let (a, b) =
+            ((wa.start + a0, wa.start + a1), (wb.start + b0, wb.start + b1));
+        let similarity = self.score(a, b);
+        (similarity >= self.settings.min_similarity).then_some(Seed {
+            wa,
+            wb,
+            a,
+            b,
+            similarity,
+        })
+    }
+
+    /// The weighted share of matched words of two term slices.
+    fn weighted(&self, ta: &[Term], tb: &[Term]) -> f64 {
+        let mut sa: Vec<u32> = ta.iter().map(|t| t.stem).collect();
+        let mut sb: Vec<u32> = tb.iter().map(|t| t.stem).collect();
+        sa.sort_unstable();
+        sb.sort_unstable();
+        let (mut i, mut j) = (0, 0);
+        let mut matched = 0.0;
+        while i < sa.len() && j < sb.len() {
+            match sa[i].cmp(&sb[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    matched += self.idf.weight(sa[i]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let total: f64 =
+            sa.iter().chain(&sb).map(|&s| self.idf.weight(s)).sum();
+        if total == 0.0 { 0.0 } else { 2.0 * matched / total }
+    }
+
+    fn score(&self, a: (u32, u32), b: (u32, u32)) -> f64 {
+        self.weighted(
+            &self.a[a.0 as usize..a.1 as usize],
+            &self.b[b.0 as usize..b.1 as usize],
+        )
+    }
+
+    /// Merges seeds along consecutive windows of one line and keeps, of
+    /// overlapping passages, the strongest.
+    fn passages(&self, mut seeds: Vec<Seed>) -> Vec<Draft> {
+        seeds.sort_by_key(|s| (s.wa.start, s.wb.start));
+        let mut used = vec![false; seeds.len()];
+        let mut drafts = Vec::new();
+        for i in 0..seeds.len() {
+            if used[i] {
+                continue;
+            }
+            used[i] = true;
+            let (mut a, mut b) = (seeds[i].a, seeds[i].b);
+            let (mut last_a, mut last_b) = (seeds[i].wa, seeds[i].wb);
+            let mut last_sim = seeds[i].similarity;
+            for j in i + 1..seeds.len() {
+                let s = seeds[j];
+                // Within a document a passage ends with its paragraph;
+                // across documents, copied paragraphs run on, but a
+                // rewritten one starts a passage of its own.
+                let run_on =
+                    !self.same && last_sim >= RUN_ON && s.similarity >= RUN_ON;
+                let follows = |w: Window, last: Window| {
+                    (w.line == last.line || run_on)
+                        && w.start >= last.end
+                        && w.start - last.end <= MERGE_GAP_WORDS
+                };
+                if used[j] || !follows(s.wa, last_a) || !follows(s.wb, last_b)
+                {
+                    continue;
+                }
+                let (na, nb) = ((a.0, s.a.1), (b.0, s.b.1));
+                if self.same && na.1 > nb.0 {
+                    continue;
+                }
+                used[j] = true;
+                (a, b) = (na, nb);
+                (last_a, last_b) = (s.wa, s.wb);
+                last_sim = s.similarity;
+            }
+            if self.same && a.1 > b.0 {
+                continue;
+            }
+            let (wa, wb) = (a.1 - a.0, b.1 - b.0);
+            if wa < self.settings.min_words || wb < self.settings.min_words {
+                continue;
+            }
+            let similarity = self.score(a, b);
+            if similarity >= self.settings.min_similarity {
+                drafts.push(Draft { a, b, similarity });
+            }
+        }
+        // Strongest first; a passage that overlaps a kept one by more than
+        // half on either side goes.
+        drafts.sort_by(|x, y| {
+            let w = |d: &Draft| {
+                d.similarity * f64::from(d.a.1 - d.a.0 + d.b.1 - d.b.0)
+            };
+            w(y).total_cmp(&w(x)).then((x.a, x.b).cmp(&(y.a, y.b)))
+        });
+        let mut kept: Vec<Draft> = Vec::new();
+        for d in drafts {
+            let clash = kept.iter().any(|k| {
+                let mut sides = vec![(d.a, k.a), (d.b, k.b)];
+                if self.same {
+                    sides.extend([(d.a, k.b), (d.b, k.a)]);
+                }
+                sides.iter().any(|&(x, y)| overlaps_half(x, y))
+            });
+            if !clash {
+                kept.push(d);
+            }
+        }
+        kept
+    }
+}
+
+impl Draft {
+    fn finish(
+        self,
+        da: DocId,
+        db: DocId,
+        ta: &[Term],
+        tb: &[Term],
+    ) -> Passage {
+        let sa = &ta[self.a.0 as usize..self.a.1 as usize];
+        let sb = &tb[self.b.0 as usize..self.b.1 as usize];
+        let side = |doc, s: &[Term]| Side {
+            doc,
+            start: s[0].start,
+            end: s[s.len() - 1].end,
+        };
+        let trigrams = overlap(&trigrams(sa), &trigrams(sb));
+        let verbatim = sa.len() == sb.len()
+            && sa.iter().zip(sb).all(|(x, y)| x.word == y.word);
+        let kind = if verbatim {
+            PassageKind::Verbatim
+        } else if trigrams.jaccard() >= 0.5 {
+            PassageKind::Near
+        } else {
+            PassageKind::Rewrite
+        };
+        let (a, b) = (side(da, sa), side(db, sb));
+        let matched = (matched(sa, sb), matched(sb, sa));
+        let (a, b, matched, trigrams) = if (b.doc, b.start) < (a.doc, a.start)
+        {
+            let swapped = Overlap {
+                shared: trigrams.shared,
+                size_a: trigrams.size_b,
+                size_b: trigrams.size_a,
+            };
+            (b, a, (matched.1, matched.0), swapped)
+        } else {
+            (a, b, matched, trigrams)
+        };
+        Passage {
+            a,
+            b,
+            similarity: self.similarity,
+            kind,
+            words: ((self.a.1 - self.a.0), (self.b.1 - self.b.0)),
+            matched,
+            trigrams,
+        }
+    }
+}
+
+/// Content stems both slices have, sorted.
+fn shared_content(ta: &[Term], tb: &[Term]) -> Vec<u32> {
+    let content = |t: &[Term]| {
+        let mut v: Vec<u32> =
+            t.iter().filter(|x| x.content).map(|x| x.stem).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (a, b) = (content(ta), content(tb));
+    a.into_iter().filter(|x| b.binary_search(x).is_ok()).collect()
+}
+
+/// The range from the first to the last content term whose stem is in
+/// `shared`.
+fn trim(t: &[Term], shared: &[u32]) -> Option<(u32, u32)> {
+    let hit = |x: &Term| x.content && shared.binary_search(&x.stem).is_ok();
+    let first = t.iter().position(hit)?;
+    let last = t.iter().rposition(hit)?;
+    Some((first as u32, last as u32 + 1))
+}
+
+/// Terms of `x` whose stem `y` has.
+fn matched(x: &[Term], y: &[Term]) -> u32 {
+    let mut stems: Vec<u32> = y.iter().map(|t| t.stem).collect();
+    stems.sort_unstable();
+    x.iter().filter(|t| stems.binary_search(&t.stem).is_ok()).count() as u32
+}
+
+/// The set of word 3-grams of a span (one gram for shorter spans).
+fn trigrams(t: &[Term]) -> Vec<u32> {
+    let words: Vec<u64> = t.iter().map(|x| u64::from(x.word)).collect();
+    let mut out = Vec::with_capacity(words.len());
+    crate::shingle::for_each_window(&words, 3, |_, h| {
+        out.push((h >> 32) as u32)
+    });
+    make_set(&mut out);
+    out
+}
+
+/// True when `x` and `y` overlap by more than half of `x`.
+fn overlaps_half(x: (u32, u32), y: (u32, u32)) -> bool {
+    let common = x.1.min(y.1).saturating_sub(x.0.max(y.0));
+    2 * common > x.1 - x.0
+}

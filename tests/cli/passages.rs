@@ -1,0 +1,170 @@
+//! Passages: copied and rewritten spans, within and across documents.
+
+use crate::util::{fixture, of_type, summary};
+
+/// `(a line, b line, kind)` of every passage.
+fn lines(stdout: &str) -> Vec<(u64, u64, String)> {
+    of_type(stdout, "passage")
+        .iter()
+        .map(|p| {
+            (
+                p["a"]["line"].as_u64().unwrap(),
+                p["b"]["line"].as_u64().unwrap(),
+                p["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+clitest!(each_recap_paragraph_is_beside_its_source, |dir, cmd| {
+    let out = cmd
+        .args(["scan", "--format", "json"])
+        .arg(fixture("seed-article.txt"))
+        .stdout();
+    let mut got: Vec<(u64, u64)> =
+        lines(&out).iter().map(|&(a, b, _)| (a, b)).collect();
+    got.sort_unstable();
+    // Recap paragraphs 11-15 rewrite paragraphs 1-4; nothing else matches.
+    assert_eq!(got, [(1, 11), (1, 14), (1, 15), (2, 12), (3, 13), (4, 14)]);
+    assert!(lines(&out).iter().all(|(_, _, kind)| kind == "rewrite"));
+    let text = std::fs::read_to_string(fixture("seed-article.txt")).unwrap();
+    for p in of_type(&out, "passage") {
+        for side in ["a", "b"] {
+            let (s, e) = (
+                p[side]["start"].as_u64().unwrap() as usize,
+                p[side]["end"].as_u64().unwrap() as usize,
+            );
+            let span = &text[s..e];
+            assert!(
+                span.chars().next().unwrap().is_alphanumeric(),
+                "{span:?}"
+            );
+            assert!(
+                span.chars().last().unwrap().is_alphanumeric(),
+                "{span:?}"
+            );
+            // The line number is where the span starts.
+            let line = text[..s].matches('\n').count() as u64 + 1;
+            assert_eq!(p[side]["line"], line);
+        }
+        let sim = p["similarity"].as_f64().unwrap();
+        assert!((0.45..=1.0).contains(&sim), "{p}");
+        assert!(p["matched_a"].as_u64() <= p["words_a"].as_u64());
+    }
+});
+
+const WIRE: &str = "Officials in Riverton said on Monday that the new bridge over the Calder River would open in the spring after two years of delays.
+
+The project ran over budget when inspectors found cracked steel in the supports of the old span and ordered them replaced before traffic could resume.
+
+Mayor Elena Vasquez told reporters that the delays had cost local merchants dearly and promised a street festival when the bridge opens.
+";
+
+const ARTICLE: &str = "A different opening sentence about the weather in the valley this week, which was cold and wet for the harvest.
+
+The project ran over budget when inspectors found cracked steel in the supports of the old span and ordered them replaced before traffic could resume.
+
+The mayor, Elena Vasquez, said merchants had paid dearly for the delays, and she promised a street festival once the bridge is open.
+
+Farmers at the market square said the rain had ruined most of the late apples and pears this season.
+";
+
+clitest!(copied_and_rewritten_paragraphs_across_documents, |dir, cmd| {
+    dir.create("wire.txt", WIRE);
+    dir.create("article.txt", ARTICLE);
+    let out = cmd
+        .args(["scan", "--format", "json", "article.txt", "wire.txt"])
+        .stdout();
+    let got = lines(&out);
+    assert_eq!(got.len(), 2, "{out}");
+    let verbatim =
+        got.iter().find(|p| p.2 == "verbatim").expect("the copied paragraph");
+    assert_eq!((verbatim.0, verbatim.1), (3, 3));
+    let rewrite =
+        got.iter().find(|p| p.2 == "rewrite").expect("the rewritten one");
+    assert_eq!((rewrite.0, rewrite.1), (5, 5));
+    for p in of_type(&out, "passage") {
+        assert_eq!(p["a"]["doc"], "article.txt", "a is first in input order");
+        assert_eq!(p["b"]["doc"], "wire.txt");
+    }
+    // Not near-duplicates as documents.
+    assert_eq!(summary(&out)["duplicates"], 0);
+});
+
+clitest!(duplicate_records_list_their_passages, |dir, cmd| {
+    let copy = WIRE.replace("two years", "three years");
+    dir.create("a.txt", WIRE);
+    dir.create("b.txt", copy);
+    let out = cmd
+        .args(["scan", "--format", "json", "-t", "0.5", "a.txt", "b.txt"])
+        .stdout();
+    let dup = &of_type(&out, "duplicate")[0];
+    let ids: Vec<u64> = dup["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let passages = of_type(&out, "passage");
+    assert!(!ids.is_empty());
+    assert_eq!(
+        ids,
+        passages.iter().map(|p| p["id"].as_u64().unwrap()).collect::<Vec<_>>()
+    );
+    // Copied paragraphs run on across documents: one passage for all.
+    assert_eq!(passages.len(), 1, "{out}");
+    assert_eq!(passages[0]["a"]["line"], 1);
+    let text = dir
+        .command()
+        .args(["scan", "--color", "never", "-t", "0.5", "a.txt", "b.txt"])
+        .stdout();
+    assert!(text.contains(", 1 passage)"), "{text}");
+    assert!(
+        !text.contains("passages ·"),
+        "listed with the pair, not apart: {text}"
+    );
+});
+
+clitest!(no_passages_turns_them_off, |dir, cmd| {
+    let out = cmd
+        .args(["scan", "--format", "json", "--no-passages"])
+        .arg(fixture("seed-article.txt"))
+        .stdout();
+    assert!(of_type(&out, "passage").is_empty());
+    let s = summary(&out);
+    assert_eq!(s["passages"], 0);
+    assert_eq!(s["params"]["passages"], false);
+});
+
+clitest!(stricter_settings_find_fewer, |dir, cmd| {
+    let run = |extra: &[&str]| {
+        let out = dir
+            .command()
+            .args(["scan", "--format", "json"])
+            .args(extra)
+            .arg(fixture("seed-article.txt"))
+            .stdout();
+        of_type(&out, "passage").len()
+    };
+    let sims = |extra: &[&str]| -> Vec<f64> {
+        let out = dir
+            .command()
+            .args(["scan", "--format", "json"])
+            .args(extra)
+            .arg(fixture("seed-article.txt"))
+            .stdout();
+        of_type(&out, "passage")
+            .iter()
+            .map(|p| p["similarity"].as_f64().unwrap())
+            .collect()
+    };
+    assert_eq!(run(&[]), 6);
+    let strict = sims(&["--passage-min-similarity", "0.7"]);
+    assert!(!strict.is_empty() && strict.len() < 6, "{strict:?}");
+    assert!(strict.iter().all(|&s| s >= 0.7), "{strict:?}");
+    assert_eq!(run(&["--passage-min-words", "30"]), 2);
+    let out = cmd
+        .args(["scan", "--passage-min-similarity", "0", "x.txt"])
+        .expect_code(2);
+    assert!(out.stderr.contains("passage min similarity must be in (0, 1]"));
+});
