@@ -64,6 +64,7 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostic;
 pub mod error;
+pub mod eval;
 mod keymap;
 pub mod lsh;
 pub mod minhash;

@@ -1,0 +1,262 @@
+//! Truth files: JSON Lines in one of four shapes, told apart by the fields
+//! of their records.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// A labelled pair of documents.
+#[derive(Clone, Debug, Eq, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairLabel {
+    /// One document's id.
+    pub a: String,
+    /// The other's.
+    pub b: String,
+    /// `dup` or `nondup`.
+    pub label: PairClass,
+}
+
+/// The label of a pair.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Deserialize)]
+pub enum PairClass {
+    /// The two are duplicates (or paraphrases).
+    #[serde(rename = "dup")]
+    Dup,
+    /// They are not.
+    #[serde(rename = "nondup")]
+    NonDup,
+}
+
+/// A document's cluster.
+#[derive(Clone, Debug, Eq, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterLabel {
+    /// The document's id.
+    pub id: String,
+    /// Its cluster's name.
+    pub cluster: String,
+}
+
+/// A labelled byte span of a document.
+#[derive(Clone, Debug, Eq, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpanLabel {
+    /// The document's id.
+    pub id: String,
+    /// Byte offset of the span.
+    pub start: usize,
+    /// End of the span.
+    pub end: usize,
+    /// `content` or `boilerplate`.
+    pub label: SpanClass,
+}
+
+/// The label of a span.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanClass {
+    /// The page's own text.
+    Content,
+    /// Navigation, footers, ads and the like.
+    Boilerplate,
+}
+
+/// A true passage: a span of `a` that a span of `b` copies or rewrites.
+#[derive(Clone, Debug, Eq, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PassageCase {
+    /// The source document.
+    pub a: String,
+    /// Byte offset in `a`.
+    pub a_start: usize,
+    /// End in `a`.
+    pub a_end: usize,
+    /// The document that reuses it (may be `a`).
+    pub b: String,
+    /// Byte offset in `b`.
+    pub b_start: usize,
+    /// End in `b`.
+    pub b_end: usize,
+}
+
+/// A page's gold main text, for [`read_gold`].
+#[derive(Clone, Debug, Eq, PartialEq, Deserialize)]
+pub struct GoldText {
+    /// The document's id.
+    pub id: String,
+    /// The text a perfect extractor would keep.
+    pub text: String,
+}
+
+/// Reads a gold-text file: JSON Lines of `{"id", "text"}`.
+///
+/// # Errors
+///
+/// An unreadable file or a line that is not such a record, named by line.
+pub fn read_gold(path: &Path) -> Result<Vec<GoldText>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::from(e).with_path(path))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record = serde_json::from_str(line).map_err(|e| {
+            let msg = e.to_string();
+            let msg =
+                msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            Error::input(format!("not a gold text record {{id, text}}: {msg}"))
+                .with_line(i as u64 + 1)
+                .with_path(path)
+        })?;
+        out.push(record);
+    }
+    Ok(out)
+}
+
+/// The contents of a truth file.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub enum Truth {
+    /// Labelled pairs.
+    Pairs(Vec<PairLabel>),
+    /// Cluster memberships.
+    Clusters(Vec<ClusterLabel>),
+    /// Labelled spans.
+    Spans(Vec<SpanLabel>),
+    /// True passages.
+    Passages(Vec<PassageCase>),
+}
+
+impl Truth {
+    /// The shape's name: `pairs`, `clusters`, `spans` or `passages`.
+    pub fn shape(&self) -> &'static str {
+        match self {
+            Truth::Pairs(_) => "pairs",
+            Truth::Clusters(_) => "clusters",
+            Truth::Spans(_) => "spans",
+            Truth::Passages(_) => "passages",
+        }
+    }
+}
+
+/// Reads a truth file. The first record decides the shape; every record
+/// must have it.
+///
+/// # Errors
+///
+/// An unreadable file, a line that is not a record of the shape (named by
+/// line number), a span that ends before it starts, or a file without
+/// records (whose shape is unknown).
+pub fn read(path: &Path) -> Result<Truth> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::from(e).with_path(path))?;
+    parse(&text).map_err(|e| e.with_path(path))
+}
+
+/// Parses the text of a truth file; see [`read`].
+pub fn parse(text: &str) -> Result<Truth> {
+    let lines: Vec<(u64, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i as u64 + 1, l))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let Some(&(first_no, first)) = lines.first() else {
+        return Err(Error::input("truth file has no records"));
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(first).map_err(|e| {
+            Error::input(format!("not JSON: {e}")).with_line(first_no)
+        })?;
+    let has = |k: &str| value.get(k).is_some();
+    fn all<T: serde::de::DeserializeOwned>(
+        lines: &[(u64, &str)],
+        shape: &str,
+    ) -> Result<Vec<T>> {
+        lines
+            .iter()
+            .map(|&(no, l)| {
+                serde_json::from_str(l).map_err(|e| {
+                    let msg = e.to_string();
+                    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+                    Error::input(format!("not a {shape} record: {msg}"))
+                        .with_line(no)
+                })
+            })
+            .collect()
+    }
+    let truth = if has("a_start") {
+        Truth::Passages(all(&lines, "passage")?)
+    } else if has("a") && has("b") {
+        Truth::Pairs(all(&lines, "pair")?)
+    } else if has("cluster") {
+        Truth::Clusters(all(&lines, "cluster")?)
+    } else if has("start") {
+        Truth::Spans(all(&lines, "span")?)
+    } else {
+        let hint = if has("text") {
+            " (a gold text file goes with --gold-text)"
+        } else {
+            ""
+        };
+        return Err(Error::input(format!(
+            "unknown truth shape: expected pairs {{a, b, label}}, clusters {{id, cluster}}, \
+             spans {{id, start, end, label}} or passages {{a, a_start, a_end, b, b_start, b_end}}{hint}"
+        ))
+        .with_line(first_no));
+    };
+    let bad_span = match &truth {
+        Truth::Spans(s) => s.iter().position(|s| s.end < s.start),
+        Truth::Passages(p) => {
+            p.iter().position(|p| p.a_end < p.a_start || p.b_end < p.b_start)
+        }
+        _ => None,
+    };
+    if let Some(i) = bad_span {
+        return Err(
+            Error::input("span ends before it starts").with_line(lines[i].0)
+        );
+    }
+    Ok(truth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_recognised() {
+        let t = parse("{\"a\": \"1\", \"b\": \"2\", \"label\": \"dup\"}\n")
+            .unwrap();
+        assert_eq!(t.shape(), "pairs");
+        let t = parse("{\"id\": \"x\", \"cluster\": \"c\"}").unwrap();
+        assert_eq!(t.shape(), "clusters");
+        let t = parse("\n{\"id\": \"x\", \"start\": 0, \"end\": 4, \"label\": \"boilerplate\"}\n").unwrap();
+        assert_eq!(t.shape(), "spans");
+        let t = parse("{\"a\": \"x\", \"a_start\": 0, \"a_end\": 4, \"b\": \"y\", \"b_start\": 1, \"b_end\": 2}").unwrap();
+        assert_eq!(t.shape(), "passages");
+    }
+
+    #[test]
+    fn bad_records_are_named_by_line() {
+        let err = parse("{\"a\": \"1\", \"b\": \"2\", \"label\": \"dup\"}\n\n{\"a\": \"1\", \"b\": \"2\", \"label\": \"maybe\"}").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "line 3: not a pair record: unknown variant `maybe`"
+            ),
+            "{err}"
+        );
+        let err = parse("").unwrap_err();
+        assert_eq!(err.to_string(), "truth file has no records");
+        let err = parse("{\"x\": 1}").unwrap_err();
+        assert!(
+            err.to_string().starts_with("line 1: unknown truth shape"),
+            "{err}"
+        );
+        let err = parse("{\"id\": \"x\", \"start\": 5, \"end\": 4, \"label\": \"content\"}").unwrap_err();
+        assert_eq!(err.to_string(), "line 1: span ends before it starts");
+    }
+}
