@@ -31,6 +31,28 @@ enum Command {
     /// (detected by magic bytes), and standard input (-). Exits 0 when all
     /// input was read, 2 when anything was skipped or on error.
     Scan(ScanArgs),
+
+    /// Score a scan against labelled data.
+    ///
+    /// Runs the same pipeline as scan on the corpus, or reads a JSON report
+    /// (--report), and scores it against --truth: JSON Lines of pairs
+    /// {a, b, label}, clusters {id, cluster}, boilerplate spans {id, start,
+    /// end, label} or passages {a, a_start, a_end, b, b_start, b_end}; the
+    /// shape picks the measures. --gold-text scores the text left after
+    /// stripping boilerplate. Exits 0, or 2 when input was skipped or on
+    /// error.
+    Eval(EvalArgs),
+}
+
+/// Which reported links count as predicted pairs.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, ValueEnum)]
+pub enum MatchArg {
+    /// Near-duplicate documents.
+    Duplicates,
+    /// Documents sharing a passage (for sentence or paragraph pairs).
+    Passages,
+    /// Either.
+    Any,
 }
 
 /// Output format.
@@ -89,6 +111,53 @@ struct ScanArgs {
     /// Files or folders to scan; - reads standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    output: OutputArgs,
+
+    #[command(flatten)]
+    input: InputArgs,
+
+    #[command(flatten)]
+    sketch: SketchArgs,
+
+    #[command(flatten)]
+    passages: PassageArgs,
+
+    #[command(flatten)]
+    boilerplate: BoilerplateArgs,
+}
+
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// The corpus; needed unless --report is given, and with it for span
+    /// truth and gold text.
+    #[arg(value_name = "PATH", required_unless_present = "report")]
+    paths: Vec<PathBuf>,
+
+    /// Labels to score against, JSON Lines; the shape of the records picks
+    /// the measures.
+    #[arg(long, value_name = "FILE", required_unless_present = "gold_text")]
+    truth: Option<PathBuf>,
+
+    /// Score this JSON report (scan --format json) instead of scanning.
+    /// Scan options are then ignored.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    /// Gold main texts, JSON Lines of {id, text}: score the text left
+    /// after stripping boilerplate, by word 4-grams.
+    #[arg(long, value_name = "FILE")]
+    gold_text: Option<PathBuf>,
+
+    /// Break span and gold-text scores down by group: JSON Lines of {id,
+    /// cluster}, such as a site's pages.
+    #[arg(long, value_name = "FILE")]
+    groups: Option<PathBuf>,
+
+    /// Which reported links are predicted pairs, for pair truth.
+    #[arg(long = "match", value_enum, default_value_t = MatchArg::Duplicates, value_name = "LINKS")]
+    matching: MatchArg,
 
     #[command(flatten)]
     output: OutputArgs,
@@ -277,6 +346,7 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => in_pool(args.output.threads, || scan(&args)),
+        Command::Eval(args) => in_pool(args.output.threads, || eval(&args)),
     }
 }
 
@@ -326,6 +396,80 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
         }
     })?;
     bar.finish();
+    Ok(if diagnostics.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Diagnostics
+    })
+}
+
+fn eval(args: &EvalArgs) -> Result<Outcome> {
+    use rehash::eval::{self, Inputs, Match, Predictions, truth};
+    // Labels first: a mistake there should not cost a scan.
+    let truth = args.truth.as_deref().map(truth::read).transpose()?;
+    let gold = args.gold_text.as_deref().map(truth::read_gold).transpose()?;
+    let groups = match &args.groups {
+        None => None,
+        Some(path) => match truth::read(path)? {
+            eval::Truth::Clusters(c) => Some(c),
+            other => {
+                return Err(rehash::Error::input(format!(
+                    "groups must be {{id, cluster}} records, not {}",
+                    other.shape()
+                ))
+                .with_path(path));
+            }
+        },
+    };
+    let bar =
+        progress::Bar::new(args.output.progress, args.output.no_progress);
+    let mut diagnostics = Vec::new();
+    let corpus = if args.paths.is_empty() {
+        None
+    } else {
+        bar.stage("reading", 0);
+        let corpus = convert::corpus_builder(&args.input)
+            .build(&convert::inputs(&args.paths))?;
+        diagnostics = corpus.diagnostics().to_vec();
+        output::print_diagnostics(&diagnostics);
+        if corpus.is_empty() {
+            return Err(rehash::Error::new(rehash::ErrorKind::NoDocuments));
+        }
+        Some(corpus)
+    };
+    let predicted = match (&args.report, &corpus) {
+        (Some(path), _) => Predictions::read(path)?,
+        (None, Some(corpus)) => {
+            let config = convert::config(
+                &args.sketch,
+                &args.passages,
+                &args.boilerplate,
+            )?;
+            let report = Pipeline::new(config).run_with_progress(corpus, &bar);
+            Predictions::from_report(&report)
+        }
+        (None, None) => unreachable!("clap requires paths without --report"),
+    };
+    bar.stage("scoring", 0);
+    let inputs = Inputs {
+        truth: truth.as_ref(),
+        gold: gold.as_deref(),
+        groups: groups.as_deref(),
+        corpus: corpus.as_ref(),
+        matching: match args.matching {
+            MatchArg::Duplicates => Match::Duplicates,
+            MatchArg::Passages => Match::Passages,
+            MatchArg::Any => Match::Any,
+        },
+    };
+    let evaluation = eval::evaluate(&inputs, &predicted)?;
+    bar.finish();
+    output::write_to(args.output.output.as_deref(), |w| {
+        match args.output.format {
+            Format::Text => evaluation.write_text(w),
+            Format::Json => evaluation.write_json(w),
+        }
+    })?;
     Ok(if diagnostics.is_empty() {
         Outcome::Done
     } else {

@@ -7,6 +7,7 @@ mod macros;
 mod util;
 
 mod boilerplate;
+mod eval;
 mod golden;
 mod input;
 mod passages;
