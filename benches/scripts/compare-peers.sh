@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Runs rehash beside the peers of ../shared/bench in one sitting, through
 # that harness unchanged: copies it to a scratch folder, adds
-# benches/peers/rehash_peer.py, and runs run_peers.sh there.
+# benches/scripts/peers/rehash_peer.py, and runs run_peers.sh there.
 #
-#   benches/compare-peers.sh [SIZE] [REPS] [PEER ...]     (default: 10k 3 rehash gaoya)
+#   benches/scripts/compare-peers.sh [SIZE] [REPS] [PEER ...]     (default: 10k 3 rehash gaoya)
 #
 # Needs ../shared/bench (not part of a user's clone) and its peer venv
 # (bench/setup_peers.sh). Corpora and results go to $DATA (default /tmp/bench).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
 SIZE=${1:-10k}
 REPS=${2:-3}
