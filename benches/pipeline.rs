@@ -1,6 +1,7 @@
 //! Criterion benchmarks: one group per stage and end to end, on corpora
 //! from the in-crate generator at two sizes, so that the growth of cost is
-//! visible. Throughput is reported in bytes per second.
+//! visible. Throughput is reported in bytes per second, and for the stages
+//! that work on whole documents in documents per second too.
 //!
 //! ```text
 //! cargo bench                                   # everything
@@ -16,15 +17,18 @@ use criterion::{
 };
 use std::hint::black_box;
 
+use rehash::boilerplate::{self, COPY_SLOTS};
 use rehash::config::SEED;
 use rehash::lsh::{Banding, candidate_pairs};
 use rehash::minhash::{MinHasher, Signatures};
-use rehash::profile::Profiler;
+use rehash::passage;
+use rehash::profile::{DocProfile, Profiler};
 use rehash::shingle::for_each_window;
 use rehash::synth::{Spec, generate};
 use rehash::tokenize::Tokenizer;
 use rehash::verify::{make_set, overlap};
-use rehash::{Config, Corpus, Pipeline, UnitChoice};
+use rehash::window::TermTokenizer;
+use rehash::{Config, Corpus, Pipeline, Unit, UnitChoice};
 
 /// Corpus sizes, in documents, for the benchmarks that show growth.
 const SIZES: [usize; 2] = [300, 3000];
@@ -173,22 +177,163 @@ fn verify(c: &mut Criterion) {
     g.finish();
 }
 
-fn end_to_end(c: &mut Criterion) {
-    let mut g = c.benchmark_group("scan");
-    g.sample_size(10);
+fn corpus(texts: &[String]) -> Corpus {
+    Corpus::from_texts(
+        texts.iter().enumerate().map(|(i, t)| (i.to_string(), t.clone())),
+    )
+}
+
+fn both(texts: &[String]) -> Throughput {
+    Throughput::ElementsAndBytes {
+        elements: texts.len() as u64,
+        bytes: bytes(texts),
+    }
+}
+
+/// Profiles with lines, and the prose signatures of the copy check, as
+/// the pipeline makes them before boilerplate detection.
+fn with_lines(texts: &[String]) -> (Vec<DocProfile>, Signatures, Vec<bool>) {
+    let mut p = Profiler::new(SEED, UnitChoice::Auto, 5).with_lines(true);
+    let profiles: Vec<DocProfile> =
+        texts.iter().map(|t| p.profile(t.as_bytes())).collect();
+    let mut prose = Signatures::zeroed(texts.len(), COPY_SLOTS);
+    let mut h = MinHasher::new(COPY_SLOTS, SEED);
+    let mut has = Vec::new();
+    for (p, slot) in profiles.iter().zip(prose.chunks_mut()) {
+        let mask = boilerplate::prose_mask(p, 5);
+        if let Some(mask) = &mask {
+            h.sign_slices(mask.kept(&p.shingles), slot);
+        }
+        has.push(mask.is_some());
+    }
+    (profiles, prose, has)
+}
+
+fn boilerplate(c: &mut Criterion) {
+    let mut g = c.benchmark_group("boilerplate");
+    g.sample_size(20);
     for docs in SIZES {
         let texts = texts(docs);
-        g.throughput(Throughput::Bytes(bytes(&texts)));
-        let corpus = Corpus::from_texts(
-            texts.iter().enumerate().map(|(i, t)| (i.to_string(), t.clone())),
-        );
-        let pipeline = Pipeline::new(Config::default());
+        let (profiles, prose, has_prose) = with_lines(&texts);
+        let counted = vec![true; docs];
+        let settings = boilerplate::Settings {
+            min_docs: 2,
+            context: true,
+            shingle_size: 5,
+            seed: SEED,
+        };
+        g.throughput(both(&texts));
         g.bench_with_input(BenchmarkId::new("docs", docs), &docs, |b, _| {
-            b.iter(|| black_box(pipeline.run(&corpus).duplicates.len()))
+            b.iter_batched_ref(
+                || prose.clone(),
+                |prose| {
+                    black_box(
+                        boilerplate::detect(
+                            &profiles, &counted, prose, &has_prose, &settings,
+                        )
+                        .boilerplate
+                        .templates
+                        .len(),
+                    )
+                },
+                criterion::BatchSize::LargeInput,
+            )
         });
     }
     g.finish();
 }
 
-criterion_group!(benches, tokenize, shingle, minhash, lsh, verify, end_to_end);
+fn windows(c: &mut Criterion) {
+    let texts = texts(SIZES[0]);
+    let mut g = c.benchmark_group("windows");
+    g.throughput(Throughput::Bytes(bytes(&texts)));
+    g.bench_function("terms_and_windows", |b| {
+        let mut t = TermTokenizer::new(SEED);
+        let (mut terms, mut windows) = (Vec::new(), Vec::new());
+        b.iter(|| {
+            let mut n = 0;
+            for text in &texts {
+                terms.clear();
+                windows.clear();
+                t.terms(text.as_bytes(), Unit::Word, &mut terms);
+                t.windows(text.as_bytes(), &terms, &mut windows);
+                n += windows.len();
+            }
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+fn passages(c: &mut Criterion) {
+    let mut g = c.benchmark_group("passages");
+    g.sample_size(10);
+    for docs in SIZES {
+        let texts = texts(docs);
+        let corpus = corpus(&texts);
+        let mut p = Profiler::new(SEED, UnitChoice::Auto, 5);
+        let profiles: Vec<DocProfile> =
+            texts.iter().map(|t| p.profile(t.as_bytes())).collect();
+        let skip = vec![false; docs];
+        let masked = vec![Vec::new(); docs];
+        let settings = passage::Settings {
+            min_similarity: 0.45,
+            min_words: 6,
+            max_bucket: 100,
+            seed: SEED,
+        };
+        g.throughput(both(&texts));
+        g.bench_with_input(BenchmarkId::new("docs", docs), &docs, |b, _| {
+            b.iter(|| {
+                let (found, _) = passage::find(
+                    &corpus, &profiles, &skip, &masked, &settings,
+                );
+                black_box(found.len())
+            })
+        });
+    }
+    g.finish();
+}
+
+/// The whole scan at both sizes, as `--no-boilerplate --no-passages`
+/// (near-duplicate documents only), `--no-passages`, and the default.
+fn end_to_end(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scan");
+    g.sample_size(10);
+    let variants = [
+        ("doc_level", false, false),
+        ("boilerplate", true, false),
+        ("default", true, true),
+    ];
+    for docs in SIZES {
+        let texts = texts(docs);
+        let corpus = corpus(&texts);
+        g.throughput(both(&texts));
+        for (name, boilerplate, passages) in variants {
+            let config = Config::builder()
+                .boilerplate(boilerplate)
+                .passages(passages)
+                .build()
+                .expect("valid settings");
+            let pipeline = Pipeline::new(config);
+            g.bench_with_input(BenchmarkId::new(name, docs), &docs, |b, _| {
+                b.iter(|| black_box(pipeline.run(&corpus).duplicates.len()))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    tokenize,
+    shingle,
+    minhash,
+    lsh,
+    verify,
+    boilerplate,
+    windows,
+    passages,
+    end_to_end
+);
 criterion_main!(benches);
