@@ -261,8 +261,10 @@ impl ConfigBuilder {
         self
     }
 
-    /// Sketch bins of passage windows shared by more windows than this (a
-    /// stock phrase) propose no candidates. At least 2; by default, 100.
+    /// Sketch bins of passage windows shared by more windows than this, or
+    /// than one in [`crate::passage::WINDOWS_PER_BUCKET_SLOT`] windows if
+    /// that is more (a stock phrase), propose no candidates. At least 2; by
+    /// default, 100.
     pub fn passage_max_bucket(&mut self, n: usize) -> &mut ConfigBuilder {
         self.passage_max_bucket = n;
         self

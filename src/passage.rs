@@ -11,8 +11,8 @@
 //!    candidates when they agree on a bin: LSH with bands of one row, the
 //!    banding for similarities as low as rewrites have. A pair also needs
 //!    enough *evidence*: agreement on bins whose bigrams few windows share
-//!    ([`MIN_EVIDENCE`]); bins shared by more than `max_bucket` windows
-//!    (stock phrases) are skipped.
+//!    ([`MIN_EVIDENCE`]); bins shared by more than `max_bucket` windows, or
+//!    a share of all windows in a large corpus (stock phrases), are skipped.
 //! 3. **Verification.** A candidate pair is scored by the share of its
 //!    words, weighted by rarity (inverse frequency over all windows), that
 //!    the other window has, first over the whole windows, then over the
@@ -83,7 +83,9 @@ pub struct Settings {
     pub min_similarity: f64,
     /// Words each side of a passage must have.
     pub min_words: u32,
-    /// Sketch bins shared by more windows than this are skipped.
+    /// Sketch bins shared by more windows than this, or than one in
+    /// [`WINDOWS_PER_BUCKET_SLOT`] of all windows if that is more, are
+    /// skipped.
     pub max_bucket: usize,
     /// The token hash seed.
     pub seed: u64,
@@ -212,8 +214,8 @@ pub fn find(
     // rare enough to be evidence.
     entries.par_sort_unstable();
     entries.dedup();
-    let (pairs, oversized) =
-        candidates(&entries, windows.len(), settings.max_bucket);
+    let cap = settings.max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
+    let (pairs, oversized) = candidates(&entries, windows.len(), cap);
     drop(entries);
     // Oriented by (document, window), grouped by document pair.
     let mut quads: Vec<(u32, u32, u32, u32)> = pairs
@@ -292,6 +294,13 @@ pub fn find(
 /// the language's habits ("according to the … the number of … jumped").
 /// 1.5 asks for about two rare shared bigrams.
 pub const MIN_EVIDENCE: f64 = 1.5;
+
+/// A sketch bin is a stock phrase when more than `max_bucket` windows share
+/// it, or more than one in this many windows, whichever is more: a fixed
+/// cap would call a name-and-verb pair common in a large corpus that it
+/// calls rare in a small one, and lose the passages it is evidence of.
+/// Cost stays linear: a large bin links each window to a few others only.
+pub const WINDOWS_PER_BUCKET_SLOT: usize = 6000;
 
 /// Fixed-point scale of evidence weights.
 const EVIDENCE_SCALE: f64 = 1000.0;

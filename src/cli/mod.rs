@@ -291,8 +291,9 @@ struct PassageArgs {
     #[arg(long, default_value_t = 6, value_name = "N")]
     passage_min_words: u32,
 
-    /// Word pairs shared by more sentences than this (stock phrases)
-    /// propose no passage candidates.
+    /// Word pairs shared by more sentences than this, or than one in 6,000
+    /// sentences if that is more (stock phrases), propose no passage
+    /// candidates.
     #[arg(long, default_value_t = 100, value_name = "N")]
     passage_max_bucket: usize,
 }
