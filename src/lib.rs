@@ -15,6 +15,11 @@
 //!   → cluster (union-find) → report (text, JSON Lines)
 //! ```
 //!
+//! Beside them, [`boilerplate`] finds recurring lines and templates from
+//! the lines counted while tokenizing, and [`passage`] finds copied and
+//! rewritten passages sentence by sentence. [`eval`] scores a report
+//! against labelled data.
+//!
 //! # Example
 //!
 //! ```
@@ -43,7 +48,7 @@
 //! * **Shingle size** `k` (default 5): words per window. Shorter windows
 //!   match more loosely.
 //! * **Permutations** (default 128): slots per MinHash signature.
-//! * **Threshold** (default 0.8): the exact Jaccard similarity of shingle
+//! * **Threshold** (default 0.75): the exact Jaccard similarity of shingle
 //!   sets at or above which two documents are near-duplicates.
 //! * **Bands × rows**: by default chosen from the threshold (see
 //!   [`lsh::Banding::for_threshold`]). Two documents of similarity `s`

@@ -4,6 +4,10 @@ for `rehash eval`:
 
   C.clusters.jsonl   {"id", "cluster"} for every document: its family of
                      edited copies (documents in no family are their own)
+  C.spans.jsonl      {"id", "start", "end", "label"} for every line with a
+                     word: boilerplate when it is one of the planted lines
+                     of C.boilerplate.tsv or a photo credit of its pattern
+                     ("Photo: First Last / Outlet"), content otherwise
   C.recaps.jsonl     {"a", "a_start", "a_end", "b", "b_start", "b_end"}:
                      each sentence of a planted recap against the source
                      sentence it rewrites, in UTF-8 bytes (the generator
@@ -68,6 +72,25 @@ def main(corpus):
         for i in order:
             out.write(json.dumps({"id": i, "cluster": find(i)}) + "\n")
 
+    planted = set()
+    with open(stem + ".boilerplate.tsv", encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                kind, _, text = line.rstrip("\n").split("\t", 2)
+                if kind != "credit-pattern":
+                    planted.add(text.strip())
+    credit = re.compile(r"Photo: \w+ \w+ / \S")
+    with open(stem + ".spans.jsonl", "w", encoding="utf-8") as out:
+        for i in order:
+            at = 0
+            for line in texts[i].encode("utf-8").split(b"\n"):
+                text = line.decode("utf-8").strip()
+                if any(c.isalnum() for c in text):
+                    bp = text in planted or credit.match(text)
+                    label = "boilerplate" if bp else "content"
+                    out.write(json.dumps({"id": i, "start": at, "end": at + len(line), "label": label}) + "\n")
+                at += len(line) + 1
+
     def byte(doc, char):
         return len(texts[doc][:char].encode("utf-8"))
 
@@ -104,7 +127,7 @@ def main(corpus):
                         "b": doc, "b_start": byte(doc, b0), "b_end": byte(doc, b1)}
                 out.write(json.dumps(case) + "\n")
                 cases += 1
-    print(f"{stem}.clusters.jsonl: {len(order)} documents; "
+    print(f"{stem}.clusters.jsonl, .spans.jsonl: {len(order)} documents; "
           f"{stem}.recaps.jsonl: {cases} cases", file=sys.stderr)
 
 

@@ -683,25 +683,28 @@ impl Evaluation {
             row(w, "boilerplate by line", &s.by_line.boilerplate)?;
             row(w, "content by line", &s.by_line.content)?;
             if !s.groups.is_empty() {
+                writeln!(w, "by group, by line (by byte in the JSON output)")?;
                 writeln!(
                     w,
-                    "by group: F1 of boilerplate and content, by byte and by line"
-                )?;
-                writeln!(
-                    w,
-                    "{:<24}{:>6}  bp byte  ct byte  bp line  ct line",
+                    "{:<24}{:>6}  boilerplate P       R      F1  content P       R      F1",
                     "", "docs"
                 )?;
                 for g in &s.groups {
+                    let (b, c) = (
+                        g.by_line.boilerplate.scores(),
+                        g.by_line.content.scores(),
+                    );
                     writeln!(
                         w,
-                        "{:<24}{:>6}{:>9.4}{:>9.4}{:>9.4}{:>9.4}",
+                        "{:<24}{:>6}{:>15.4}{:>8.4}{:>8.4}{:>11.4}{:>8.4}{:>8.4}",
                         g.group,
                         g.documents,
-                        g.by_byte.boilerplate.scores().f1,
-                        g.by_byte.content.scores().f1,
-                        g.by_line.boilerplate.scores().f1,
-                        g.by_line.content.scores().f1,
+                        b.precision,
+                        b.recall,
+                        b.f1,
+                        c.precision,
+                        c.recall,
+                        c.f1,
                     )?;
                 }
             }

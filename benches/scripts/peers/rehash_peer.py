@@ -29,6 +29,10 @@ def main():
     ph.mark("scan")
     pairs, summary = set(), {}
     for line in proc.stdout.splitlines():
+        # Only duplicates and the summary matter here; boilerplate spans and
+        # passages are most of the lines, so skip them unparsed.
+        if not line.startswith((b'{"type":"duplicate"', b'{"type":"summary"')):
+            continue
         msg = json.loads(line)
         if msg["type"] == "duplicate":
             x, y = sorted((msg["data"]["a"], msg["data"]["b"]))

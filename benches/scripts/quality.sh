@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The quality rows of the README: rehash eval, at default settings, on the
+# labelled development data of ../shared/data (MRPC sentence pairs; Utomo
+# pages with boilerplate spans and gold main text) and on the ground truth
+# of ../shared/bench corpora (families of copies as clusters; recap
+# sentences as passages; planted boilerplate lines as spans; via
+# bench-truth.py).
+#
+#   benches/scripts/quality.sh [SIZE ...]     (default: 10k)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+DATA=${DATA:-/tmp/bench}
+SIZES=("$@")
+[ ${#SIZES[@]} -eq 0 ] && SIZES=(10k)
+(cd "$ROOT" && cargo build --release --locked --quiet)
+BIN=$ROOT/target/release/rehash
+run() { echo; echo "\$ rehash eval $*"; "$BIN" eval --no-progress "$@"; }
+
+M=$SHARED/data/mrpc-train
+run --truth "$M/truth.jsonl" --match passages "$M/docs.jsonl"
+U=$SHARED/data/utomo-dev
+# Groups by site: clusters_site.jsonl groups by site and year.
+SITES=$(mktemp)
+trap 'rm -f "$SITES"' EXIT
+python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l); r["cluster"] = r["cluster"].split("-")[0]; print(json.dumps(r))' \
+  "$U/clusters_site.jsonl" > "$SITES"
+run --truth "$U/truth.jsonl" --gold-text "$U/gold_main_text.jsonl" \
+  --groups "$SITES" "$U/docs.jsonl"
+for size in "${SIZES[@]}"; do
+  c=$DATA/c$size
+  [ -f "$c.jsonl" ] || python3 "$SHARED/bench/gen_corpus.py" --size "$size" --seed 1 --out "$c.jsonl" >&2
+  python3 "$HERE/bench-truth.py" "$c.jsonl"
+  "$BIN" scan --format json --no-progress -o "$c.report.jsonl" "$c.jsonl" || [ $? -eq 2 ]
+  run --truth "$c.clusters.jsonl" --report "$c.report.jsonl"
+  run --truth "$c.recaps.jsonl" --report "$c.report.jsonl"
+  run --truth "$c.spans.jsonl" --report "$c.report.jsonl" "$c.jsonl"
+done
