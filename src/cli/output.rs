@@ -43,7 +43,9 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
 
 /// Runs `write` on a buffered stdout, or on a temporary file next to
 /// `path` that then replaces `path`, so that a reader never sees half a
-/// report.
+/// report. A `path` that exists and is not a regular file (`/dev/null`, a
+/// named pipe, a terminal) is written to directly: replacing it would put
+/// a regular file where a device was.
 pub fn write_to(
     path: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -52,6 +54,17 @@ pub fn write_to(
         let mut out = BufWriter::new(io::stdout().lock());
         return write(&mut out).map_err(Error::from);
     };
+    let special =
+        fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if special {
+        let result = (|| -> io::Result<()> {
+            let mut out =
+                BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
+            write(&mut out)?;
+            out.flush()
+        })();
+        return result.map_err(|e| Error::from(e).with_path(path));
+    }
     let tmp = temp_path(path);
     let result = (|| -> io::Result<()> {
         let file = fs::File::create(&tmp)?;

@@ -126,6 +126,18 @@ clitest!(output_file_is_written_whole, |dir, cmd| {
     assert!(out.stderr.contains("no/such/dir/r.txt: "), "{}", out.stderr);
 });
 
+#[cfg(unix)]
+clitest!(output_to_a_device_is_written_through, |dir, cmd| {
+    use std::os::unix::fs::FileTypeExt;
+    let is_device = || {
+        std::fs::metadata("/dev/null").unwrap().file_type().is_char_device()
+    };
+    assert!(is_device(), "/dev/null must be a device before the test");
+    dir.create("c.jsonl", synth_jsonl(20, 100, 3));
+    cmd.args(["scan", "c.jsonl", "-o", "/dev/null"]).stdout();
+    assert!(is_device(), "-o /dev/null replaced the device with a file");
+});
+
 clitest!(keep_policy_picks_the_representative, |dir, _cmd| {
     let short = "the council voted on the bridge budget on monday night after a long debate";
     let long = "the council voted on the bridge budget on monday night after a long debate today";
