@@ -113,19 +113,7 @@ struct ScanArgs {
     paths: Vec<PathBuf>,
 
     #[command(flatten)]
-    output: OutputArgs,
-
-    #[command(flatten)]
-    input: InputArgs,
-
-    #[command(flatten)]
-    sketch: SketchArgs,
-
-    #[command(flatten)]
-    passages: PassageArgs,
-
-    #[command(flatten)]
-    boilerplate: BoilerplateArgs,
+    options: ScanOptions,
 }
 
 #[derive(Debug, Args)]
@@ -160,6 +148,13 @@ struct EvalArgs {
     matching: MatchArg,
 
     #[command(flatten)]
+    options: ScanOptions,
+}
+
+/// The options of a scan, shared by `scan` and `eval`.
+#[derive(Debug, Args)]
+struct ScanOptions {
+    #[command(flatten)]
     output: OutputArgs,
 
     #[command(flatten)]
@@ -173,6 +168,41 @@ struct EvalArgs {
 
     #[command(flatten)]
     boilerplate: BoilerplateArgs,
+}
+
+impl ScanOptions {
+    fn config(&self) -> Result<rehash::Config> {
+        convert::config(&self.sketch, &self.passages, &self.boilerplate)
+    }
+
+    fn bar(&self) -> progress::Bar {
+        progress::Bar::new(self.output.progress, self.output.no_progress)
+    }
+
+    /// Reads the corpus, printing its diagnostics; an error when nothing
+    /// could be read.
+    fn corpus(
+        &self,
+        paths: &[PathBuf],
+        bar: &progress::Bar,
+    ) -> Result<rehash::Corpus> {
+        bar.stage("reading", 0);
+        let corpus = convert::corpus_builder(&self.input)
+            .build(&convert::inputs(paths))?;
+        output::print_diagnostics(corpus.diagnostics());
+        if corpus.is_empty() {
+            return Err(rehash::Error::new(rehash::ErrorKind::NoDocuments));
+        }
+        Ok(corpus)
+    }
+
+    /// Writes `write`'s output where -o says, or to standard output.
+    fn write(
+        &self,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        output::write_to(self.output.output.as_deref(), write)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -334,6 +364,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// How a run that read `corpus` ends: with diagnostics if any of its
+    /// input was skipped or repaired.
+    fn of(corpus: Option<&rehash::Corpus>) -> Outcome {
+        if corpus.is_some_and(|c| !c.diagnostics().is_empty()) {
+            Outcome::Diagnostics
+        } else {
+            Outcome::Done
+        }
+    }
+
     /// The process exit code.
     pub fn exit_code(&self) -> ExitCode {
         match self {
@@ -346,8 +386,12 @@ impl Outcome {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
-        Command::Scan(args) => in_pool(args.output.threads, || scan(&args)),
-        Command::Eval(args) => in_pool(args.output.threads, || eval(&args)),
+        Command::Scan(args) => {
+            in_pool(args.options.output.threads, || scan(&args))
+        }
+        Command::Eval(args) => {
+            in_pool(args.options.output.threads, || eval(&args))
+        }
     }
 }
 
@@ -370,42 +414,29 @@ fn in_pool<T: Send>(
 }
 
 fn scan(args: &ScanArgs) -> Result<Outcome> {
-    let config =
-        convert::config(&args.sketch, &args.passages, &args.boilerplate)?;
-    let inputs = convert::inputs(&args.paths);
-    let bar =
-        progress::Bar::new(args.output.progress, args.output.no_progress);
-    bar.stage("reading", 0);
-    let corpus = convert::corpus_builder(&args.input).build(&inputs)?;
-    let diagnostics = corpus.diagnostics().to_vec();
-    output::print_diagnostics(&diagnostics);
-    if corpus.is_empty() {
-        return Err(rehash::Error::new(rehash::ErrorKind::NoDocuments));
-    }
+    let opts = &args.options;
+    let config = opts.config()?;
+    let bar = opts.bar();
+    let corpus = opts.corpus(&args.paths, &bar)?;
     let report = Pipeline::new(config).run_with_progress(&corpus, &bar);
     bar.stage("writing", 0);
     let color =
-        output::use_color(args.output.color, args.output.output.is_some());
-    output::write_to(args.output.output.as_deref(), |w| {
-        match args.output.format {
-            Format::Text => report::text::write(
-                w,
-                &report,
-                &report::text::TextOptions { color },
-            ),
-            Format::Json => report::json::write(w, &report),
-        }
+        output::use_color(opts.output.color, opts.output.output.is_some());
+    opts.write(|w| match opts.output.format {
+        Format::Text => report::text::write(
+            w,
+            &report,
+            &report::text::TextOptions { color },
+        ),
+        Format::Json => report::json::write(w, &report),
     })?;
     bar.finish();
-    Ok(if diagnostics.is_empty() {
-        Outcome::Done
-    } else {
-        Outcome::Diagnostics
-    })
+    Ok(Outcome::of(Some(&corpus)))
 }
 
 fn eval(args: &EvalArgs) -> Result<Outcome> {
     use rehash::eval::{self, Inputs, Match, Predictions, truth};
+    let opts = &args.options;
     // Labels first: a mistake there should not cost a scan.
     let truth = args.truth.as_deref().map(truth::read).transpose()?;
     let gold = args.gold_text.as_deref().map(truth::read_gold).transpose()?;
@@ -422,32 +453,17 @@ fn eval(args: &EvalArgs) -> Result<Outcome> {
             }
         },
     };
-    let bar =
-        progress::Bar::new(args.output.progress, args.output.no_progress);
-    let mut diagnostics = Vec::new();
+    let bar = opts.bar();
     let corpus = if args.paths.is_empty() {
         None
     } else {
-        bar.stage("reading", 0);
-        let corpus = convert::corpus_builder(&args.input)
-            .build(&convert::inputs(&args.paths))?;
-        diagnostics = corpus.diagnostics().to_vec();
-        output::print_diagnostics(&diagnostics);
-        if corpus.is_empty() {
-            return Err(rehash::Error::new(rehash::ErrorKind::NoDocuments));
-        }
-        Some(corpus)
+        Some(opts.corpus(&args.paths, &bar)?)
     };
     let predicted = match (&args.report, &corpus) {
         (Some(path), _) => Predictions::read(path)?,
         (None, Some(corpus)) => {
-            let config = convert::config(
-                &args.sketch,
-                &args.passages,
-                &args.boilerplate,
-            )?;
-            let report = Pipeline::new(config).run_with_progress(corpus, &bar);
-            Predictions::from_report(&report)
+            let pipeline = Pipeline::new(opts.config()?);
+            Predictions::from_report(&pipeline.run_with_progress(corpus, &bar))
         }
         (None, None) => unreachable!("clap requires paths without --report"),
     };
@@ -465,15 +481,9 @@ fn eval(args: &EvalArgs) -> Result<Outcome> {
     };
     let evaluation = eval::evaluate(&inputs, &predicted)?;
     bar.finish();
-    output::write_to(args.output.output.as_deref(), |w| {
-        match args.output.format {
-            Format::Text => evaluation.write_text(w),
-            Format::Json => evaluation.write_json(w),
-        }
+    opts.write(|w| match opts.output.format {
+        Format::Text => evaluation.write_text(w),
+        Format::Json => evaluation.write_json(w),
     })?;
-    Ok(if diagnostics.is_empty() {
-        Outcome::Done
-    } else {
-        Outcome::Diagnostics
-    })
+    Ok(Outcome::of(corpus.as_ref()))
 }
