@@ -112,17 +112,15 @@ pub struct PairEval {
     pub closure: Confusion,
 }
 
+/// A pair of ids in order, so that `(a, b)` and `(b, a)` are one key.
+pub fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
 /// Scores labelled pairs against predicted pairs of ids.
 pub fn pairs(truth: &[PairLabel], predicted: &[(String, String)]) -> PairEval {
-    let key = |a: &str, b: &str| {
-        if a <= b {
-            (a.to_string(), b.to_string())
-        } else {
-            (b.to_string(), a.to_string())
-        }
-    };
-    let set: std::collections::HashSet<(String, String)> =
-        predicted.iter().map(|(a, b)| key(a, b)).collect();
+    let set: std::collections::HashSet<(&str, &str)> =
+        predicted.iter().map(|(a, b)| ordered(a, b)).collect();
     // Components of the predicted pairs.
     let mut index: HashMap<&str, u32> = HashMap::new();
     for (a, b) in predicted {
@@ -148,7 +146,7 @@ pub fn pairs(truth: &[PairLabel], predicted: &[(String, String)]) -> PairEval {
         } else {
             eval.nondup += 1
         }
-        eval.per_pair.add(positive, set.contains(&key(&t.a, &t.b)));
+        eval.per_pair.add(positive, set.contains(&ordered(&t.a, &t.b)));
         let joined = match (index.get(t.a.as_str()), index.get(t.b.as_str())) {
             (Some(&x), Some(&y)) => uf.find(x) == uf.find(y),
             _ => false,
@@ -416,8 +414,7 @@ fn union_len(mut spans: Vec<(usize, usize)>) -> usize {
 impl Case {
     /// The two documents, in order: cases of one pair meet only each other.
     pub fn documents(&self) -> (&str, &str) {
-        let (x, y) = (self.a.0.as_str(), self.b.0.as_str());
-        if x <= y { (x, y) } else { (y, x) }
+        ordered(&self.a.0, &self.b.0)
     }
 }
 

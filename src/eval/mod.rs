@@ -2,7 +2,8 @@
 //!
 //! A [`Truth`] file says what should be found; [`Predictions`] are what a
 //! run found, taken from a [`Report`] in memory or read back from a JSON
-//! Lines report, through the same records either way. [`evaluate`] picks
+//! Lines report (the same predictions either way; a test holds them
+//! equal). [`evaluate`] picks
 //! the measures from the truth's shape (see [`metrics`]) and returns an
 //! [`Evaluation`], which prints as a table or serializes to JSON.
 
@@ -19,7 +20,6 @@ use crate::corpus::{Corpus, DocId};
 use crate::error::{Error, Result};
 
 use crate::report::Report;
-use crate::report::json::{self, Message};
 
 pub use self::metrics::{
     Case, ClassEval, ClusterEval, Confusion, PairEval, PassageEval, Scores,
@@ -93,13 +93,39 @@ mod record {
 }
 
 impl Predictions {
-    /// The predictions of a report in memory.
+    /// The predictions of a report in memory: what [`Predictions::read`]
+    /// takes from the same report written as JSON Lines.
     pub fn from_report(report: &Report) -> Predictions {
-        let mut p = Predictions::default();
-        for m in json::messages(report) {
-            p.add(m);
+        let id = |d: DocId| report.id(d).to_string();
+        let side = |s: crate::passage::Side| {
+            (id(s.doc), s.start as usize, s.end as usize)
+        };
+        let mut boilerplate: HashMap<String, Vec<(usize, usize)>> =
+            HashMap::new();
+        for s in &report.boilerplate_spans {
+            boilerplate
+                .entry(id(s.doc))
+                .or_default()
+                .push((s.start as usize, s.end as usize));
         }
-        p
+        Predictions {
+            duplicates: report
+                .duplicates
+                .iter()
+                .map(|d| (id(d.a), id(d.b)))
+                .collect(),
+            clusters: report
+                .clusters
+                .iter()
+                .map(|c| c.members.iter().map(|&m| id(m)).collect())
+                .collect(),
+            passages: report
+                .passages
+                .iter()
+                .map(|r| Case { a: side(r.passage.a), b: side(r.passage.b) })
+                .collect(),
+            boilerplate,
+        }
     }
 
     /// Reads a JSON Lines report (`rehash scan --format json`). Of each
@@ -203,40 +229,12 @@ impl Predictions {
         Ok(())
     }
 
-    fn add(&mut self, m: Message<'_>) {
-        match m {
-            Message::Duplicate(d) => {
-                self.duplicates.push((d.a.into_owned(), d.b.into_owned()));
-            }
-            Message::Cluster(c) => self
-                .clusters
-                .push(c.members.into_iter().map(|m| m.into_owned()).collect()),
-            Message::Passage(p) => {
-                let side = |s: json::SideMsg<'_>| {
-                    (s.doc.into_owned(), s.start as usize, s.end as usize)
-                };
-                self.passages.push(Case { a: side(p.a), b: side(p.b) });
-            }
-            Message::BoilerplateSpan(s) => self
-                .boilerplate
-                .entry(s.doc.into_owned())
-                .or_default()
-                .push((s.start as usize, s.end as usize)),
-            Message::Diagnostic(_)
-            | Message::Boilerplate(_)
-            | Message::Summary(_) => {}
-        }
-    }
-
     /// Pairs of documents linked by `how`, each once, `a < b`.
     pub fn pairs(&self, how: Match) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
         let ordered = |a: &str, b: &str| {
-            if a <= b {
-                (a.to_string(), b.to_string())
-            } else {
-                (b.to_string(), a.to_string())
-            }
+            let (x, y) = metrics::ordered(a, b);
+            (x.to_string(), y.to_string())
         };
         if how != Match::Passages {
             out.extend(self.duplicates.iter().map(|(a, b)| ordered(a, b)));

@@ -1,5 +1,6 @@
 //! Library tests: oracles over generated corpora (LSH against brute force,
-//! estimates against exact values) and determinism.
+//! estimates against exact values), determinism, and reading reports back.
 
 mod determinism;
 mod oracle;
+mod report;
