@@ -45,12 +45,18 @@ fn bytes(texts: &[String]) -> u64 {
     texts.iter().map(|t| t.len() as u64).sum()
 }
 
+/// Profiles of 5-word shingles, with the lines boilerplate detection
+/// needs when `lines`.
+fn profiles(texts: &[String], lines: bool) -> Vec<DocProfile> {
+    let mut p = Profiler::new(SEED, UnitChoice::Auto, 5).with_lines(lines);
+    texts.iter().map(|t| p.profile(t.as_bytes())).collect()
+}
+
 fn sets(texts: &[String]) -> Vec<Vec<u32>> {
-    let mut p = Profiler::new(SEED, UnitChoice::Auto, 5);
-    texts
-        .iter()
-        .map(|t| {
-            let mut s = p.profile(t.as_bytes()).shingles;
+    profiles(texts, false)
+        .into_iter()
+        .map(|p| {
+            let mut s = p.shingles;
             make_set(&mut s);
             s
         })
@@ -193,19 +199,14 @@ fn both(texts: &[String]) -> Throughput {
 /// Profiles with lines, and the prose signatures of the copy check, as
 /// the pipeline makes them before boilerplate detection.
 fn with_lines(texts: &[String]) -> (Vec<DocProfile>, Signatures, Vec<bool>) {
-    let mut p = Profiler::new(SEED, UnitChoice::Auto, 5).with_lines(true);
-    let profiles: Vec<DocProfile> =
-        texts.iter().map(|t| p.profile(t.as_bytes())).collect();
+    let profiles = profiles(texts, true);
     let mut prose = Signatures::zeroed(texts.len(), COPY_SLOTS);
     let mut h = MinHasher::new(COPY_SLOTS, SEED);
-    let mut has = Vec::new();
-    for (p, slot) in profiles.iter().zip(prose.chunks_mut()) {
-        let mask = boilerplate::prose_mask(p, 5);
-        if let Some(mask) = &mask {
-            h.sign_slices(mask.kept(&p.shingles), slot);
-        }
-        has.push(mask.is_some());
-    }
+    let has = profiles
+        .iter()
+        .zip(prose.chunks_mut())
+        .map(|(p, slot)| boilerplate::sign_prose(p, 5, &mut h, slot))
+        .collect();
     (profiles, prose, has)
 }
 
@@ -271,9 +272,7 @@ fn passages(c: &mut Criterion) {
     for docs in SIZES {
         let texts = texts(docs);
         let corpus = corpus(&texts);
-        let mut p = Profiler::new(SEED, UnitChoice::Auto, 5);
-        let profiles: Vec<DocProfile> =
-            texts.iter().map(|t| p.profile(t.as_bytes())).collect();
+        let profiles = profiles(&texts, false);
         let skip = vec![false; docs];
         let masked = vec![Vec::new(); docs];
         let settings = passage::Settings {

@@ -196,6 +196,22 @@ pub fn prose_mask(p: &DocProfile, shingle_size: usize) -> Option<Mask> {
     Some(Mask::new(p, short, shingle_size))
 }
 
+/// Signs a document's prose into `slot` (a [`COPY_SLOTS`]-slot signature,
+/// by a hasher of that many slots) for the copy check of [`detect`];
+/// false, leaving `slot` alone, for a document without prose.
+pub fn sign_prose(
+    p: &DocProfile,
+    shingle_size: usize,
+    hasher: &mut crate::minhash::MinHasher,
+    slot: &mut [u32],
+) -> bool {
+    let Some(mask) = prose_mask(p, shingle_size) else {
+        return false;
+    };
+    hasher.sign_slices(mask.kept(&p.shingles), slot);
+    true
+}
+
 /// Detects boilerplate. `counted[d]` says whether document `d` counts
 /// (false for all but the first of a group of exact copies); `prose`
 /// holds [`COPY_SLOTS`]-slot signatures of each document's prose (see
@@ -603,15 +619,12 @@ mod tests {
         let settings =
             Settings { min_docs, context: true, shingle_size: 5, seed: SEED };
         let mut prose = Signatures::zeroed(profiles.len(), COPY_SLOTS);
-        let mut has_prose = Vec::new();
         let mut h = MinHasher::new(COPY_SLOTS, SEED);
-        for (p, slot) in profiles.iter().zip(prose.chunks_mut()) {
-            let mask = prose_mask(p, 5);
-            if let Some(mask) = &mask {
-                h.sign_slices(mask.kept(&p.shingles), slot);
-            }
-            has_prose.push(mask.is_some());
-        }
+        let has_prose: Vec<bool> = profiles
+            .iter()
+            .zip(prose.chunks_mut())
+            .map(|(p, slot)| sign_prose(p, 5, &mut h, slot))
+            .collect();
         let found =
             detect(&profiles, &counted, &mut prose, &has_prose, &settings);
         (profiles, found.boilerplate)

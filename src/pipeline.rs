@@ -513,11 +513,8 @@ fn profile_all(
             || (make(), MinHasher::new(slots, SEED)),
             |(profiler, hasher), (doc, slot)| {
                 let p = profile(profiler, doc);
-                let mask = boilerplate::prose_mask(&p, k);
-                if let Some(mask) = &mask {
-                    hasher.sign_slices(mask.kept(&p.shingles), slot);
-                }
-                (p, mask.is_some())
+                let has_prose = boilerplate::sign_prose(&p, k, hasher, slot);
+                (p, has_prose)
             },
         )
         .unzip();
