@@ -2,7 +2,7 @@
 //! (the arithmetic is in the comments), on a corpus scanned in the test or
 //! on a report written by hand.
 
-use crate::util::{Dir, of_type};
+use crate::util::{Dir, TestCommand, of_type};
 
 const STORY_A: &str = "Officials in Riverton said on Monday that the new \
     bridge over the Sable River would open in the spring after two years of \
@@ -31,11 +31,19 @@ fn corpus(dir: &Dir) {
     );
 }
 
-/// The single `eval` record of JSON output.
-fn eval_json(stdout: &str) -> serde_json::Value {
-    let records = of_type(stdout, "eval");
+/// Runs `rehash eval ARGS --format json` and returns its single `eval`
+/// record.
+fn eval_json(cmd: &mut TestCommand, args: &[&str]) -> serde_json::Value {
+    let stdout =
+        cmd.arg("eval").args(args).args(["--format", "json"]).stdout();
+    let records = of_type(&stdout, "eval");
     assert_eq!(records.len(), 1, "{stdout}");
     records[0].clone()
+}
+
+/// `[tp, fp, fn, tn]` of a confusion record.
+fn counts(c: &serde_json::Value) -> [u64; 4] {
+    [&c["tp"], &c["fp"], &c["fn"], &c["tn"]].map(|x| x.as_u64().unwrap())
 }
 
 fn close(got: &serde_json::Value, want: f64) {
@@ -61,17 +69,7 @@ clitest!(pairs_per_pair_and_after_closure, |dir, cmd| {
          {\"a\": \"a\", \"b\": \"c\", \"label\": \"nondup\"}\n\
          {\"a\": \"d\", \"b\": \"c\", \"label\": \"dup\"}\n",
     );
-    let out = cmd
-        .args([
-            "eval",
-            "--truth",
-            "truth.jsonl",
-            "docs.jsonl",
-            "--format",
-            "json",
-        ])
-        .stdout();
-    let e = eval_json(&out);
+    let e = eval_json(&mut cmd, &["--truth", "truth.jsonl", "docs.jsonl"]);
     assert_eq!(e["shape"], "pairs");
     assert_eq!(e["unknown_ids"], 0);
     let p = &e["pairs"];
@@ -79,11 +77,7 @@ clitest!(pairs_per_pair_and_after_closure, |dir, cmd| {
     assert_eq!(p["match"], "duplicates");
     for how in ["per_pair", "closure"] {
         let c = &p[how];
-        assert_eq!(
-            [&c["tp"], &c["fp"], &c["fn"], &c["tn"]]
-                .map(|x| x.as_u64().unwrap()),
-            [1, 0, 1, 1]
-        );
+        assert_eq!(counts(c), [1, 0, 1, 1]);
         // P = 1/1, R = 1/2, F1 = 2/3, accuracy = 2/3.
         close(&c["precision"], 1.0);
         close(&c["recall"], 0.5);
@@ -113,17 +107,7 @@ clitest!(clusters_with_a_cluster_of_one, |dir, cmd| {
         "{\"id\": \"a\", \"cluster\": \"x\"}\n{\"id\": \"b\", \"cluster\": \"y\"}\n\
          {\"id\": \"c\", \"cluster\": \"y\"}\n{\"id\": \"d\", \"cluster\": \"y\"}\n",
     );
-    let out = cmd
-        .args([
-            "eval",
-            "--truth",
-            "truth.jsonl",
-            "docs.jsonl",
-            "--format",
-            "json",
-        ])
-        .stdout();
-    let c = &eval_json(&out)["clusters"];
+    let c = &eval_json(&mut cmd, &["--truth", "truth.jsonl", "docs.jsonl"])["clusters"];
     assert_eq!(c["documents"], 4);
     close(&c["ari"], -1.0 / 3.0);
     close(&c["bcubed"]["precision"], 0.75);
@@ -193,30 +177,32 @@ fn pages(dir: &Dir) {
 
 clitest!(spans_by_byte_and_line_and_gold_text, |dir, cmd| {
     pages(&dir);
-    let out = cmd
-        .args(["eval", "--truth", "truth.jsonl", "--report", "report.jsonl"])
-        .args(["--gold-text", "gold.jsonl", "--groups", "groups.jsonl"])
-        .args(["pages.jsonl", "--format", "json"])
-        .stdout();
-    let e = eval_json(&out);
+    let e = eval_json(
+        &mut cmd,
+        &[
+            "--truth",
+            "truth.jsonl",
+            "--report",
+            "report.jsonl",
+            "--gold-text",
+            "gold.jsonl",
+            "--groups",
+            "groups.jsonl",
+            "pages.jsonl",
+        ],
+    );
     let s = &e["spans"];
     assert_eq!(s["documents"], 2);
     // Boilerplate bytes: p1 11 + 8 found; p2 4 + 11 missed. No content
     // byte taken: content bytes 28 + 36.
     let b = &s["by_byte"]["boilerplate"];
-    assert_eq!(
-        [&b["tp"], &b["fp"], &b["fn"], &b["tn"]].map(|x| x.as_u64().unwrap()),
-        [19, 0, 15, 64]
-    );
+    assert_eq!(counts(b), [19, 0, 15, 64]);
     close(&b["recall"], 19.0 / 34.0);
     let c = &s["by_byte"]["content"];
     close(&c["precision"], 64.0 / 79.0);
     // Lines: 4 boilerplate (2 found), 3 content (all kept).
     let l = &s["by_line"]["boilerplate"];
-    assert_eq!(
-        [&l["tp"], &l["fp"], &l["fn"], &l["tn"]].map(|x| x.as_u64().unwrap()),
-        [2, 0, 2, 3]
-    );
+    assert_eq!(counts(l), [2, 0, 2, 3]);
     let groups = s["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[0]["group"], "site-1");
@@ -264,18 +250,10 @@ clitest!(passages_pan_measures, |dir, cmd| {
             + &passage(side("x", 0, 10), side("z", 0, 10))
             + "{\"type\":\"summary\",\"data\":{}}\n",
     );
-    let out = cmd
-        .args([
-            "eval",
-            "--truth",
-            "truth.jsonl",
-            "--report",
-            "report.jsonl",
-            "--format",
-            "json",
-        ])
-        .stdout();
-    let p = &eval_json(&out)["passages"];
+    let p = &eval_json(
+        &mut cmd,
+        &["--truth", "truth.jsonl", "--report", "report.jsonl"],
+    )["passages"];
     // Precision of the two pieces: 110/110 and (50 + 40)/110; of the x-z
     // detection 0. Recall: all 200 bytes of the case. Granularity 2.
     let on = &p["on_truth_pairs"];
@@ -304,22 +282,11 @@ clitest!(no_predictions_score_zero, |dir, cmd| {
         "pairs.jsonl",
         "{\"a\": \"a\", \"b\": \"b\", \"label\": \"dup\"}\n{\"a\": \"a\", \"b\": \"c\", \"label\": \"nondup\"}\n",
     );
-    let out = cmd
-        .args([
-            "eval",
-            "--truth",
-            "pairs.jsonl",
-            "--report",
-            "report.jsonl",
-            "--format",
-            "json",
-        ])
-        .stdout();
-    let c = &eval_json(&out)["pairs"]["per_pair"];
-    assert_eq!(
-        [&c["tp"], &c["fp"], &c["fn"], &c["tn"]].map(|x| x.as_u64().unwrap()),
-        [0, 0, 1, 1]
-    );
+    let c = &eval_json(
+        &mut cmd,
+        &["--truth", "pairs.jsonl", "--report", "report.jsonl"],
+    )["pairs"]["per_pair"];
+    assert_eq!(counts(c), [0, 0, 1, 1]);
     close(&c["precision"], 0.0);
     close(&c["recall"], 0.0);
     close(&c["accuracy"], 0.5);
@@ -327,19 +294,10 @@ clitest!(no_predictions_score_zero, |dir, cmd| {
         "passages.jsonl",
         "{\"a\": \"x\", \"a_start\": 0, \"a_end\": 9, \"b\": \"x\", \"b_start\": 20, \"b_end\": 29}\n",
     );
-    let out = dir
-        .command()
-        .args([
-            "eval",
-            "--truth",
-            "passages.jsonl",
-            "--report",
-            "report.jsonl",
-            "--format",
-            "json",
-        ])
-        .stdout();
-    let all = &eval_json(&out)["passages"]["all"];
+    let all = &eval_json(
+        &mut dir.command(),
+        &["--truth", "passages.jsonl", "--report", "report.jsonl"],
+    )["passages"]["all"];
     assert_eq!(
         (all["found"].as_u64(), all["detections"].as_u64()),
         (Some(0), Some(0))

@@ -1,23 +1,14 @@
 //! Golden reports on the bundled fixtures, byte for byte. CI also runs
 //! these with one thread. `REHASH_BLESS=1` rewrites them: review the diff.
 
-use crate::util::assert_golden;
+use crate::util::{assert_golden, command_in};
 
 /// Runs `rehash` in the repository root so that paths in the report are
 /// the same on every machine.
 fn run(args: &[&str]) -> String {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rehash"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+    command_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
         .args(args)
-        .env_remove("NO_COLOR");
-    let out = c.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+        .stdout()
 }
 
 #[test]

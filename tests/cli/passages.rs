@@ -137,15 +137,6 @@ clitest!(no_passages_turns_them_off, |dir, cmd| {
 });
 
 clitest!(stricter_settings_find_fewer, |dir, cmd| {
-    let run = |extra: &[&str]| {
-        let out = dir
-            .command()
-            .args(["scan", "--format", "json"])
-            .args(extra)
-            .arg(fixture("seed-article.txt"))
-            .stdout();
-        of_type(&out, "passage").len()
-    };
     let sims = |extra: &[&str]| -> Vec<f64> {
         let out = dir
             .command()
@@ -158,11 +149,11 @@ clitest!(stricter_settings_find_fewer, |dir, cmd| {
             .map(|p| p["similarity"].as_f64().unwrap())
             .collect()
     };
-    assert_eq!(run(&[]), 6);
+    assert_eq!(sims(&[]).len(), 6);
     let strict = sims(&["--passage-min-similarity", "0.7"]);
     assert!(!strict.is_empty() && strict.len() < 6, "{strict:?}");
     assert!(strict.iter().all(|&s| s >= 0.7), "{strict:?}");
-    assert_eq!(run(&["--passage-min-words", "30"]), 2);
+    assert_eq!(sims(&["--passage-min-words", "30"]).len(), 2);
     let out = cmd
         .args(["scan", "--passage-min-similarity", "0", "x.txt"])
         .expect_code(2);

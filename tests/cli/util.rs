@@ -54,11 +54,16 @@ impl Dir {
 
     /// A `rehash` command whose working directory is this one.
     pub fn command(&self) -> TestCommand {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rehash"));
-        cmd.current_dir(&self.root);
-        cmd.env_remove("NO_COLOR");
-        TestCommand { cmd, stdin: None }
+        command_in(&self.root)
     }
+}
+
+/// A `rehash` command run in `dir`.
+pub fn command_in(dir: &Path) -> TestCommand {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rehash"));
+    cmd.current_dir(dir);
+    cmd.env_remove("NO_COLOR");
+    TestCommand { cmd, stdin: None }
 }
 
 /// The path of a file in the repository's `fixtures` folder.
