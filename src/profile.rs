@@ -48,8 +48,9 @@ pub struct Line {
     /// Hash of the line's normalized tokens.
     pub key: u64,
     /// Hash of the line's template: numbers and names (capitalized words
-    /// that do not open the line or a clause) masked, runs of them as one. `None` when nothing was masked or fewer than
-    /// [`MIN_FIXED_TOKENS`] words are left.
+    /// that do not open the line or a clause) masked, runs of them as one.
+    /// `None` when nothing was masked, or when fewer than
+    /// [`MIN_FIXED_TOKENS`] words are left and the line is not a label.
     pub template: Option<u64>,
 }
 
@@ -66,8 +67,19 @@ impl Line {
 }
 
 /// A template needs at least this many unmasked words; fewer would group
-/// lines that only share, say, "by".
+/// lines that only share, say, "By" before a name.
+///
+/// The exception is a label line: one lowercase word opening the line and
+/// at least [`LABEL_MIN_MASKED`] masked words after it, as in "updated
+/// 4:58 PM EST, Fri January 4, 2013" or "by Ann Lee @AnnLee March 28,
+/// 2017". A capitalized opening word is left out, since "Springfield
+/// Council Approves New Budget" is a headline, not a label.
 pub const MIN_FIXED_TOKENS: usize = 2;
+
+/// Masked words a label line needs (see [`MIN_FIXED_TOKENS`]): "By Ann
+/// Lee" has two, and bylines without a date vary too little to tell from
+/// a line of names.
+pub const LABEL_MIN_MASKED: usize = 3;
 
 /// Lines longer than this many tokens get no template: they are prose,
 /// and masking every name in a paragraph is work for nothing.
@@ -211,8 +223,12 @@ fn line(
             last_masked = false;
         }
     }
-    let template =
-        (masked > 0 && fixed >= MIN_FIXED_TOKENS).then(|| mix(template));
+    let label = fixed == 1
+        && masked >= LABEL_MIN_MASKED
+        && !templated[0].is_capitalized()
+        && !templated[0].has_digit();
+    let template = (masked > 0 && (fixed >= MIN_FIXED_TOKENS || label))
+        .then(|| mix(template));
     // The span covers the whole line, punctuation included, without the
     // line break and surrounding whitespace.
     let (start, end) = trim(text, lo, hi);
@@ -358,6 +374,22 @@ mod tests {
             key("Copyright 2026 Ledger. All rights reserved."),
             key("Copyright 2025 Courier. All rights reserved.")
         );
+    }
+
+    #[test]
+    fn label_lines_have_templates() {
+        let key = |t: &str| profile(t).lines[0].template;
+        let a = key("updated 4:58 PM EST, Fri January 4, 2013");
+        assert!(a.is_some(), "a lowercase label and its masked date");
+        assert_eq!(a, key("updated 11:43 AM EST, Thu January 3, 2013"));
+        assert_ne!(a, key("posted 11:43 AM EST, Thu January 3, 2013"));
+        assert_eq!(key("by Ann Lee"), None, "two masked words are too few");
+        assert_eq!(
+            key("Springfield Council Approves New Budget"),
+            None,
+            "a capitalized first word opens a headline, not a label"
+        );
+        assert_eq!(key("2013 Ann Lee Bo Wu"), None, "no fixed word at all");
     }
 
     #[test]
