@@ -290,6 +290,34 @@ fn passages(c: &mut Criterion) {
                 black_box(found.len())
             })
         });
+        // The steps of `find` one by one, each on the previous one's output.
+        let sketch =
+            || passage::Windows::new(&corpus, &profiles, &skip, &masked, SEED);
+        g.bench_with_input(
+            BenchmarkId::new("windows", docs),
+            &docs,
+            |b, _| b.iter(|| black_box(sketch().len())),
+        );
+        let windows = sketch();
+        g.bench_with_input(
+            BenchmarkId::new("candidates", docs),
+            &docs,
+            |b, _| {
+                b.iter_batched(
+                    || windows.clone(),
+                    |w| black_box(w.candidates(settings.max_bucket).stats()),
+                    criterion::BatchSize::LargeInput,
+                )
+            },
+        );
+        let candidates = windows.candidates(settings.max_bucket);
+        g.bench_with_input(BenchmarkId::new("align", docs), &docs, |b, _| {
+            b.iter(|| {
+                black_box(
+                    candidates.align(&corpus, &profiles, &settings).len(),
+                )
+            })
+        });
     }
     g.finish();
 }

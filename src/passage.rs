@@ -143,6 +143,10 @@ struct WindowRef {
 /// Finds passages. `skip[d]` leaves document `d` out (exact copies of an
 /// earlier document); `masked[d]` lists the lines of `d` that are
 /// boilerplate.
+///
+/// The three steps are public for benchmarks and for callers that want
+/// the counts between them: [`Windows::new`], [`Windows::candidates`] and
+/// [`Candidates::align`].
 pub fn find(
     corpus: &Corpus,
     profiles: &[DocProfile],
@@ -150,141 +154,210 @@ pub fn find(
     masked: &[Vec<u32>],
     settings: &Settings,
 ) -> (Vec<Passage>, Stats) {
-    let seed = settings.seed;
-    // 1. Windows, their sketches, and the windows' stem frequencies.
-    let per_doc: Vec<(Vec<Window>, Vec<u32>, Vec<u32>)> = (0..profiles.len())
-        .into_par_iter()
-        .map_init(
-            || (TermTokenizer::new(seed), Vec::new()),
-            |(tokenizer, terms), d| {
-                if skip[d] {
-                    return Default::default();
-                }
-                let p = &profiles[d];
-                let text = corpus.text(DocId(d as u32));
-                terms.clear();
-                tokenizer.terms(&text, unit(p), terms);
-                let mut windows = Vec::new();
-                tokenizer.windows(&text, terms, &mut windows);
-                windows.retain(|w| !in_boilerplate(w, p, &masked[d]));
-                let mut sketches = Vec::with_capacity(windows.len() * 8);
-                let mut stems = Vec::new();
-                for w in &windows {
-                    let span = &terms[w.start as usize..w.end as usize];
-                    sketch(span, &mut sketches);
-                    sketches.push(SEPARATOR);
-                    let mut s: Vec<u32> =
-                        span.iter().map(|t| t.stem).collect();
-                    s.sort_unstable();
-                    s.dedup();
-                    stems.extend(s);
-                }
-                (windows, sketches, stems)
-            },
-        )
-        .collect();
-    // Global window ids in document order.
-    let mut first_id = Vec::with_capacity(per_doc.len());
-    let mut total = 0u32;
-    for (ws, _, _) in &per_doc {
-        first_id.push(total);
-        total += ws.len() as u32;
-    }
-    let windows: Vec<WindowRef> = per_doc
-        .iter()
-        .enumerate()
-        .flat_map(|(d, (ws, _, _))| {
-            ws.iter().map(move |&window| WindowRef { doc: d as u32, window })
-        })
-        .collect();
-    let mut entries: Vec<(u32, u32)> = per_doc
-        .par_iter()
-        .zip(&first_id)
-        .flat_map_iter(|((_, sketches, _), &first)| {
-            sketches
-                .split(|&v| v == SEPARATOR)
-                .zip(first..)
-                .flat_map(|(values, id)| values.iter().map(move |&v| (v, id)))
-        })
-        .collect();
-    let idf = Idf::new(&per_doc, windows.len());
-    drop(per_doc);
+    let windows = Windows::new(corpus, profiles, skip, masked, settings.seed);
+    let candidates = windows.candidates(settings.max_bucket);
+    let stats = candidates.stats();
+    (candidates.align(corpus, profiles, settings), stats)
+}
 
-    // 2. Candidates: windows that agree on sketch bins whose bigrams are
-    // rare enough to be evidence.
-    entries.par_sort_unstable();
-    entries.dedup();
-    let cap = settings.max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
-    let (pairs, oversized) = candidates(&entries, windows.len(), cap);
-    drop(entries);
-    // Oriented by (document, window), grouped by document pair.
-    let mut quads: Vec<(u32, u32, u32, u32)> = pairs
-        .par_iter()
-        .map(|&(x, y)| {
-            let (a, b) = (windows[x as usize], windows[y as usize]);
-            (a.doc, b.doc, x, y)
-        })
-        .collect();
-    drop(pairs);
-    quads.par_sort_unstable();
-    quads.dedup();
-    let stats = Stats {
-        windows: windows.len() as u64,
-        candidates: quads.len() as u64,
-        oversized_buckets: oversized,
-    };
+/// Step 1: every document's sentence windows, sketched, with the windows'
+/// stem frequencies.
+#[derive(Clone, Debug)]
+pub struct Windows {
+    windows: Vec<WindowRef>,
+    /// `(bin value, window)`, sorted and without repeats.
+    entries: Vec<(u32, u32)>,
+    idf: Idf,
+    seed: u64,
+}
 
-    // 3. Terms of the documents that have candidates, made once each.
-    let mut involved = vec![false; profiles.len()];
-    for &(a, b, _, _) in &quads {
-        involved[a as usize] = true;
-        involved[b as usize] = true;
-    }
-    let terms: Vec<Vec<Term>> = (0..profiles.len())
-        .into_par_iter()
-        .map_init(
-            || TermTokenizer::new(seed),
-            |tokenizer, d| {
-                let mut out = Vec::new();
-                if involved[d] {
+impl Windows {
+    /// Windows of the documents not skipped, outside boilerplate lines;
+    /// `seed` is the token hash seed.
+    pub fn new(
+        corpus: &Corpus,
+        profiles: &[DocProfile],
+        skip: &[bool],
+        masked: &[Vec<u32>],
+        seed: u64,
+    ) -> Windows {
+        let per_doc: Vec<(Vec<Window>, Vec<u32>, Vec<u32>)> = (0..profiles
+            .len())
+            .into_par_iter()
+            .map_init(
+                || (TermTokenizer::new(seed), Vec::new()),
+                |(tokenizer, terms), d| {
+                    if skip[d] {
+                        return Default::default();
+                    }
+                    let p = &profiles[d];
                     let text = corpus.text(DocId(d as u32));
-                    tokenizer.terms(&text, unit(&profiles[d]), &mut out);
-                }
-                out
-            },
-        )
-        .collect();
+                    terms.clear();
+                    tokenizer.terms(&text, unit(p), terms);
+                    let mut windows = Vec::new();
+                    tokenizer.windows(&text, terms, &mut windows);
+                    windows.retain(|w| !in_boilerplate(w, p, &masked[d]));
+                    let mut sketches = Vec::with_capacity(windows.len() * 8);
+                    let mut stems = Vec::new();
+                    for w in &windows {
+                        let span = &terms[w.start as usize..w.end as usize];
+                        sketch(span, &mut sketches);
+                        sketches.push(SEPARATOR);
+                        let mut s: Vec<u32> =
+                            span.iter().map(|t| t.stem).collect();
+                        s.sort_unstable();
+                        s.dedup();
+                        stems.extend(s);
+                    }
+                    (windows, sketches, stems)
+                },
+            )
+            .collect();
+        // Global window ids in document order.
+        let mut first_id = Vec::with_capacity(per_doc.len());
+        let mut total = 0u32;
+        for (ws, _, _) in &per_doc {
+            first_id.push(total);
+            total += ws.len() as u32;
+        }
+        let windows: Vec<WindowRef> = per_doc
+            .iter()
+            .enumerate()
+            .flat_map(|(d, (ws, _, _))| {
+                ws.iter()
+                    .map(move |&window| WindowRef { doc: d as u32, window })
+            })
+            .collect();
+        let mut entries: Vec<(u32, u32)> = per_doc
+            .par_iter()
+            .zip(&first_id)
+            .flat_map_iter(|((_, sketches, _), &first)| {
+                sketches.split(|&v| v == SEPARATOR).zip(first..).flat_map(
+                    |(values, id)| values.iter().map(move |&v| (v, id)),
+                )
+            })
+            .collect();
+        let idf = Idf::new(&per_doc, windows.len());
+        drop(per_doc);
+        entries.par_sort_unstable();
+        entries.dedup();
+        Windows { windows, entries, idf, seed }
+    }
 
-    // 4. Seeds, merged and resolved per document pair.
-    let groups: Vec<&[(u32, u32, u32, u32)]> =
-        quads.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
-    let mut passages: Vec<Passage> = groups
-        .par_iter()
-        .flat_map_iter(|group| {
-            let (da, db) = (group[0].0, group[0].1);
-            let pair = DocPair {
-                a: &terms[da as usize],
-                b: &terms[db as usize],
-                same: da == db,
-                idf: &idf,
-                settings,
-            };
-            let seeds: Vec<Seed> = group
-                .iter()
-                .filter_map(|&(_, _, x, y)| {
-                    pair.seed(
-                        windows[x as usize].window,
-                        windows[y as usize].window,
-                    )
+    /// Number of windows.
+    pub fn len(&self) -> usize {
+        self.windows.len()
+    }
+
+    /// True when no document has a window.
+    pub fn is_empty(&self) -> bool {
+        self.windows.is_empty()
+    }
+
+    /// Step 2: windows that agree on sketch bins whose bigrams are rare
+    /// enough to be evidence; see [`Settings::max_bucket`]. The sketches
+    /// are dropped.
+    pub fn candidates(self, max_bucket: usize) -> Candidates {
+        let Windows { windows, entries, idf, seed } = self;
+        let cap = max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
+        let (pairs, oversized) = candidates(&entries, windows.len(), cap);
+        drop(entries);
+        // Oriented by (document, window), grouped by document pair.
+        let mut quads: Vec<(u32, u32, u32, u32)> = pairs
+            .par_iter()
+            .map(|&(x, y)| {
+                let (a, b) = (windows[x as usize], windows[y as usize]);
+                (a.doc, b.doc, x, y)
+            })
+            .collect();
+        drop(pairs);
+        quads.par_sort_unstable();
+        quads.dedup();
+        Candidates { windows, quads, oversized, idf, seed }
+    }
+}
+
+/// Step 2's result: candidate window pairs, grouped by document pair.
+#[derive(Clone, Debug)]
+pub struct Candidates {
+    windows: Vec<WindowRef>,
+    /// `(doc a, doc b, window of a, window of b)`, sorted.
+    quads: Vec<(u32, u32, u32, u32)>,
+    oversized: u64,
+    idf: Idf,
+    seed: u64,
+}
+
+impl Candidates {
+    /// Counts for the summary.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            windows: self.windows.len() as u64,
+            candidates: self.quads.len() as u64,
+            oversized_buckets: self.oversized,
+        }
+    }
+
+    /// Steps 3 and 4: each candidate verified and trimmed into a seed,
+    /// seeds merged into passages per document pair, sorted by sides.
+    pub fn align(
+        &self,
+        corpus: &Corpus,
+        profiles: &[DocProfile],
+        settings: &Settings,
+    ) -> Vec<Passage> {
+        let (windows, quads) = (&self.windows, &self.quads);
+        // Terms of the documents that have candidates, made once each.
+        let mut involved = vec![false; profiles.len()];
+        for &(a, b, _, _) in quads {
+            involved[a as usize] = true;
+            involved[b as usize] = true;
+        }
+        let terms: Vec<Vec<Term>> = (0..profiles.len())
+            .into_par_iter()
+            .map_init(
+                || TermTokenizer::new(self.seed),
+                |tokenizer, d| {
+                    let mut out = Vec::new();
+                    if involved[d] {
+                        let text = corpus.text(DocId(d as u32));
+                        tokenizer.terms(&text, unit(&profiles[d]), &mut out);
+                    }
+                    out
+                },
+            )
+            .collect();
+
+        let groups: Vec<&[(u32, u32, u32, u32)]> =
+            quads.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
+        let mut passages: Vec<Passage> = groups
+            .par_iter()
+            .flat_map_iter(|group| {
+                let (da, db) = (group[0].0, group[0].1);
+                let pair = DocPair {
+                    a: &terms[da as usize],
+                    b: &terms[db as usize],
+                    same: da == db,
+                    idf: &self.idf,
+                    settings,
+                };
+                let seeds: Vec<Seed> = group
+                    .iter()
+                    .filter_map(|&(_, _, x, y)| {
+                        pair.seed(
+                            windows[x as usize].window,
+                            windows[y as usize].window,
+                        )
+                    })
+                    .collect();
+                pair.passages(seeds).into_iter().map(move |p| {
+                    p.finish(DocId(da), DocId(db), pair.a, pair.b)
                 })
-                .collect();
-            pair.passages(seeds)
-                .into_iter()
-                .map(move |p| p.finish(DocId(da), DocId(db), pair.a, pair.b))
-        })
-        .collect();
-    passages.sort_by_key(|x| (x.a, x.b));
-    (passages, stats)
+            })
+            .collect();
+        passages.sort_by_key(|x| (x.a, x.b));
+        passages
+    }
 }
 
 /// The evidence a pair of windows needs: the sum, over the sketch bins
@@ -437,6 +510,7 @@ fn sketch(terms: &[Term], out: &mut Vec<u32>) {
 /// Counts go to an array of counters indexed by the stem's hash: a few
 /// stems share a counter, which blurs their weights a little, and the
 /// counting is a parallel sum that no order of threads changes.
+#[derive(Clone, Debug)]
 struct Idf {
     weights: Vec<f32>,
     mask: u32,
