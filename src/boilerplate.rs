@@ -387,8 +387,12 @@ pub struct Mask {
 }
 
 impl Mask {
-    /// The mask of the document's lines `lines` (indexes into
+    /// The mask of the document's lines `lines` (increasing indexes into
     /// [`DocProfile::lines`]) for shingles of `k` tokens.
+    ///
+    /// # Panics
+    ///
+    /// In debug builds, when `lines` is not increasing.
     pub fn new(
         p: &DocProfile,
         lines: impl IntoIterator<Item = u32>,
@@ -397,19 +401,22 @@ impl Mask {
         let width = k.min(p.tokens as usize).max(1) as u32;
         let count = p.shingles.len() as u32;
         // Shingle i covers tokens [i, i + width): it touches the token
-        // range [s, e) when s + 1 - width <= i < e.
-        let mut ranges: Vec<(u32, u32)> = lines
-            .into_iter()
-            .map(|i| {
-                let l = &p.lines[i as usize];
-                let lo = (l.token_start + 1).saturating_sub(width);
-                (lo, l.token_end.min(count))
-            })
-            .filter(|r| r.0 < r.1)
-            .collect();
-        ranges.sort_unstable();
-        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
-        for r in ranges {
+        // range [s, e) when s + 1 - width <= i < e. Lines in order give
+        // ranges in order, merged as they come: runs of adjacent lines,
+        // the common case, make one range and allocate once.
+        let mut merged: Vec<(u32, u32)> = Vec::new();
+        let mut previous = None;
+        for i in lines {
+            debug_assert!(previous < Some(i), "lines must increase");
+            previous = Some(i);
+            let l = &p.lines[i as usize];
+            let r = (
+                (l.token_start + 1).saturating_sub(width),
+                l.token_end.min(count),
+            );
+            if r.0 >= r.1 {
+                continue;
+            }
             match merged.last_mut() {
                 Some(last) if r.0 <= last.1 => last.1 = last.1.max(r.1),
                 _ => merged.push(r),
@@ -425,6 +432,21 @@ impl Mask {
     /// True when nothing is masked.
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
+    }
+
+    /// Keeps only the shingles left, in place: what [`Mask::kept`] gives,
+    /// without a second buffer.
+    pub fn retain_kept(&self, shingles: &mut Vec<u32>) {
+        let mut to = 0;
+        let mut from = 0;
+        let ends =
+            self.ranges.iter().map(|&(lo, hi)| (lo as usize, hi as usize));
+        for (lo, hi) in ends.chain(std::iter::once((shingles.len(), 0))) {
+            shingles.copy_within(from..lo, to);
+            to += lo - from;
+            from = hi;
+        }
+        shingles.truncate(to);
     }
 
     /// The runs of shingles left, in order.
@@ -603,6 +625,39 @@ mod tests {
     use crate::config::SEED;
     use crate::normalize::UnitChoice;
     use crate::profile::Profiler;
+
+    #[test]
+    fn masks_cover_the_shingles_touching_their_lines() {
+        // Lines of 3, 4, 2 and 3 words; shingles of 3 words, 10 in all.
+        let text = "a b c\nd e f g\nh i\nj k l";
+        let p =
+            Profiler::new(SEED, UnitChoice::Auto, 3).profile(text.as_bytes());
+        assert_eq!(p.shingles.len(), 10);
+        let kept = |lines: &[u32]| -> Vec<u32> {
+            let mask = Mask::new(&p, lines.iter().copied(), 3);
+            let slices: Vec<u32> =
+                mask.kept(&p.shingles).flatten().copied().collect();
+            let mut retained = p.shingles.clone();
+            mask.retain_kept(&mut retained);
+            assert_eq!(slices, retained, "lines {lines:?}");
+            // Shingle indexes left, recovered from their values.
+            retained
+                .iter()
+                .map(|v| {
+                    p.shingles.iter().position(|w| w == v).unwrap() as u32
+                })
+                .collect()
+        };
+        // Line 1 is tokens 3..7: shingles 1..7 touch it.
+        assert_eq!(kept(&[1]), [0, 7, 8, 9]);
+        // Lines 1 and 2 (tokens 3..9) merge into shingles 1..9.
+        assert_eq!(kept(&[1, 2]), [0, 9]);
+        // Lines 0 and 3: shingles 0..3 and 7..10.
+        assert_eq!(kept(&[0, 3]), [3, 4, 5, 6]);
+        assert_eq!(kept(&[]), (0..10).collect::<Vec<u32>>());
+        // Masking everything masks nothing: the document is compared whole.
+        assert_eq!(kept(&[0, 1, 2, 3]), (0..10).collect::<Vec<u32>>());
+    }
 
     fn run(texts: &[String], min_docs: u32) -> (Vec<DocProfile>, Boilerplate) {
         let mut p = Profiler::new(SEED, UnitChoice::Auto, 5);

@@ -254,11 +254,7 @@ fn verify_all(
     profiles.par_iter_mut().zip(&needed).zip(masks).for_each(
         |((p, &need), mask)| {
             if need {
-                if !mask.is_empty() {
-                    let kept: Vec<u32> =
-                        mask.kept(&p.shingles).flatten().copied().collect();
-                    p.shingles = kept;
-                }
+                mask.retain_kept(&mut p.shingles);
                 make_set(&mut p.shingles);
             } else {
                 p.shingles = Vec::new();

@@ -94,6 +94,7 @@ pub struct Profiler {
     tokens: Vec<Token>,
     hashes: Vec<u64>,
     lines: bool,
+    line_buf: Vec<Line>,
     joiner: u64,
 }
 
@@ -113,6 +114,7 @@ impl Profiler {
             tokens: Vec::new(),
             hashes: Vec::new(),
             lines: true,
+            line_buf: Vec::new(),
             joiner: joiner_hash(seed),
         }
     }
@@ -140,7 +142,10 @@ impl Profiler {
             shingles.push((h >> 32) as u32)
         });
         let lines = if self.lines {
-            lines(text, &self.tokens, self.joiner)
+            // Built in a buffer that keeps its size, stored at its length.
+            self.line_buf.clear();
+            lines(text, &self.tokens, self.joiner, &mut self.line_buf);
+            self.line_buf.to_vec()
         } else {
             Vec::new()
         };
@@ -164,8 +169,7 @@ fn fold(h: u64, t: u64) -> u64 {
 ///
 /// Line breaks come from one vectorized scan of the text, walked in step
 /// with the tokens; they also give each line's byte span.
-fn lines(text: &[u8], tokens: &[Token], joiner: u64) -> Vec<Line> {
-    let mut out = Vec::new();
+fn lines(text: &[u8], tokens: &[Token], joiner: u64, out: &mut Vec<Line>) {
     let mut breaks = memchr::memchr_iter(b'\n', text);
     let mut next = breaks.next();
     let (mut first, mut lo) = (0usize, 0usize);
@@ -193,7 +197,6 @@ fn lines(text: &[u8], tokens: &[Token], joiner: u64) -> Vec<Line> {
         let hi = next.unwrap_or(text.len());
         out.push(line(text, tokens, first, tokens.len(), (lo, hi), joiner));
     }
-    out
 }
 
 fn line(
