@@ -383,30 +383,60 @@ fn position(text: &[u8], breaks: &[usize], offset: usize) -> (u32, u32) {
     (line as u32 + 1, column as u32)
 }
 
-/// Text with whitespace collapsed, cut in the middle when long.
+/// Text with whitespace collapsed, cut in the middle when long. The head
+/// is the first words that, joined, stay under [`QUOTE_HALF_CHARS`]
+/// characters, the tail the last words that do (a word longer than that
+/// is cut). Only the words near either end are read: passages of copied
+/// articles run to thousands of words.
 fn quote(text: &[u8]) -> String {
-    let words: Vec<&str> = std::str::from_utf8(text)
-        .map(|s| s.split_whitespace().collect())
-        .unwrap_or_default();
-    let joined = if words.is_empty() {
-        String::from_utf8_lossy(text)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        words.join(" ")
-    };
-    let chars: Vec<char> = joined.chars().collect();
-    if chars.len() <= 2 * QUOTE_HALF_CHARS + 5 {
-        return joined;
+    let text = String::from_utf8_lossy(text);
+    let half = QUOTE_HALF_CHARS;
+    // Words from the front until the text is known to be too long to show.
+    let mut front: Vec<&str> = Vec::new();
+    let mut joined = 0;
+    for w in text.split_whitespace() {
+        joined += usize::from(!front.is_empty()) + w.chars().count();
+        front.push(w);
+        if joined > 2 * half + 5 {
+            break;
+        }
     }
-    // Cut between words: the head ends, and the tail starts, at a space.
-    let head: String = chars[..QUOTE_HALF_CHARS].iter().collect();
-    let tail: String =
-        chars[chars.len() - QUOTE_HALF_CHARS..].iter().collect();
-    let head = head.rsplit_once(' ').map_or(head.as_str(), |(h, _)| h);
-    let tail = tail.split_once(' ').map_or(tail.as_str(), |(_, t)| t);
+    if joined <= 2 * half + 5 {
+        return front.join(" ");
+    }
+    let head = match fitting(front.iter().copied(), half) {
+        0 => front[0].chars().take(half).collect(),
+        n => front[..n].join(" "),
+    };
+    let mut back: Vec<&str> =
+        text.split_whitespace().rev().take(half).collect();
+    let tail = match fitting(back.iter().copied(), half) {
+        0 => {
+            let last = back[0];
+            let skip = last.chars().count().saturating_sub(half);
+            last.chars().skip(skip).collect()
+        }
+        n => {
+            back.truncate(n);
+            back.reverse();
+            back.join(" ")
+        }
+    };
     format!("{head} … {tail}")
+}
+
+/// How many of the words, joined by spaces, stay under `limit` characters.
+fn fitting<'a>(words: impl Iterator<Item = &'a str>, limit: usize) -> usize {
+    let mut joined = 0;
+    let mut n = 0;
+    for w in words {
+        joined += usize::from(n > 0) + w.chars().count();
+        if joined >= limit {
+            break;
+        }
+        n += 1;
+    }
+    n
 }
 
 /// Lists, in each duplicate pair, the passages between its documents.
@@ -608,6 +638,32 @@ pub(crate) fn opening(text: &[u8], words: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_are_cut_between_words() {
+        assert_eq!(quote(b"  short\n quote "), "short quote");
+        // 30 words of 4 letters: 149 characters joined, over the 145 kept
+        // whole. Words end at 4, 9, ..., 69: 14 of them end before the
+        // 70th character with a space after them; the last 14 likewise.
+        let words: Vec<String> = (0..30).map(|i| format!("w{i:03}")).collect();
+        let q = quote(words.join("\n").as_bytes());
+        assert_eq!(
+            q,
+            format!("{} … {}", words[..14].join(" "), words[16..].join(" "))
+        );
+        // A first word longer than a half is cut inside the word; the tail
+        // starts after the last space in the last 70 characters.
+        let long = "x".repeat(200);
+        assert_eq!(
+            quote(format!("{long} tail").as_bytes()),
+            format!("{} … tail", "x".repeat(70))
+        );
+        assert_eq!(
+            quote(format!("head {long}").as_bytes()),
+            format!("head … {}", "x".repeat(70))
+        );
+        assert_eq!(quote(b"\xff ok"), "\u{fffd} ok");
+    }
 
     #[test]
     fn opening_collapses_whitespace() {
