@@ -387,12 +387,8 @@ pub struct Mask {
 }
 
 impl Mask {
-    /// The mask of the document's lines `lines` (increasing indexes into
+    /// The mask of the document's lines `lines` (indexes into
     /// [`DocProfile::lines`]) for shingles of `k` tokens.
-    ///
-    /// # Panics
-    ///
-    /// In debug builds, when `lines` is not increasing.
     pub fn new(
         p: &DocProfile,
         lines: impl IntoIterator<Item = u32>,
@@ -401,14 +397,12 @@ impl Mask {
         let width = k.min(p.tokens as usize).max(1) as u32;
         let count = p.shingles.len() as u32;
         // Shingle i covers tokens [i, i + width): it touches the token
-        // range [s, e) when s + 1 - width <= i < e. Lines in order give
-        // ranges in order, merged as they come: runs of adjacent lines,
-        // the common case, make one range and allocate once.
+        // range [s, e) when s + 1 - width <= i < e. Lines in order, as
+        // every caller here gives them, give ranges in order, merged as
+        // they come: a run of adjacent lines makes one range.
         let mut merged: Vec<(u32, u32)> = Vec::new();
-        let mut previous = None;
+        let mut in_order = true;
         for i in lines {
-            debug_assert!(previous < Some(i), "lines must increase");
-            previous = Some(i);
             let l = &p.lines[i as usize];
             let r = (
                 (l.token_start + 1).saturating_sub(width),
@@ -418,9 +412,23 @@ impl Mask {
                 continue;
             }
             match merged.last_mut() {
+                Some(last) if r.0 < last.0 => {
+                    in_order = false;
+                    merged.push(r);
+                }
                 Some(last) if r.0 <= last.1 => last.1 = last.1.max(r.1),
                 _ => merged.push(r),
             }
+        }
+        if !in_order {
+            merged.sort_unstable();
+            merged.dedup_by(|next, kept| {
+                let overlaps = next.0 <= kept.1;
+                if overlaps {
+                    kept.1 = kept.1.max(next.1);
+                }
+                overlaps
+            });
         }
         let masked: u32 = merged.iter().map(|r| r.1 - r.0).sum();
         if masked >= count {
@@ -652,8 +660,10 @@ mod tests {
         assert_eq!(kept(&[1]), [0, 7, 8, 9]);
         // Lines 1 and 2 (tokens 3..9) merge into shingles 1..9.
         assert_eq!(kept(&[1, 2]), [0, 9]);
-        // Lines 0 and 3: shingles 0..3 and 7..10.
+        // Lines 0 and 3: shingles 0..3 and 7..10, in either order.
         assert_eq!(kept(&[0, 3]), [3, 4, 5, 6]);
+        assert_eq!(kept(&[3, 0]), [3, 4, 5, 6]);
+        assert_eq!(kept(&[2, 0, 1]), [9]);
         assert_eq!(kept(&[]), (0..10).collect::<Vec<u32>>());
         // Masking everything masks nothing: the document is compared whole.
         assert_eq!(kept(&[0, 1, 2, 3]), (0..10).collect::<Vec<u32>>());
