@@ -723,9 +723,21 @@ impl Draft {
             start: s[0].start,
             end: s[s.len() - 1].end,
         };
-        let trigrams = overlap(&trigrams(sa), &trigrams(sb));
         let verbatim = sa.len() == sb.len()
             && sa.iter().zip(sb).all(|(x, y)| x.word == y.word);
+        // The same words have the same 3-grams and match each other
+        // word for word: copied articles make long verbatim passages,
+        // whose scores need no second set and no search.
+        let (trigrams, matched) = if verbatim {
+            let n = trigrams(sa).len() as u32;
+            let all = sa.len() as u32;
+            (Overlap { shared: n, size_a: n, size_b: n }, (all, all))
+        } else {
+            (
+                overlap(&trigrams(sa), &trigrams(sb)),
+                (matched(sa, sb), matched(sb, sa)),
+            )
+        };
         let kind = if verbatim {
             PassageKind::Verbatim
         } else if trigrams.jaccard() >= 0.5 {
@@ -734,7 +746,6 @@ impl Draft {
             PassageKind::Rewrite
         };
         let (a, b) = (side(da, sa), side(db, sb));
-        let matched = (matched(sa, sb), matched(sb, sa));
         let (a, b, matched, trigrams) = if (b.doc, b.start) < (a.doc, a.start)
         {
             let swapped = Overlap {
