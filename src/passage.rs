@@ -332,7 +332,7 @@ impl Candidates {
             quads.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
         let mut passages: Vec<Passage> = groups
             .par_iter()
-            .flat_map_iter(|group| {
+            .map_init(Scratch::default, |scratch, group| {
                 let (da, db) = (group[0].0, group[0].1);
                 let pair = DocPair {
                     a: &terms[da as usize],
@@ -347,13 +347,16 @@ impl Candidates {
                         pair.seed(
                             windows[x as usize].window,
                             windows[y as usize].window,
+                            scratch,
                         )
                     })
                     .collect();
-                pair.passages(seeds).into_iter().map(move |p| {
-                    p.finish(DocId(da), DocId(db), pair.a, pair.b)
-                })
+                pair.passages(seeds, scratch)
+                    .into_iter()
+                    .map(|p| p.finish(DocId(da), DocId(db), pair.a, pair.b))
+                    .collect::<Vec<_>>()
             })
+            .flatten_iter()
             .collect();
         passages.sort_by_key(|x| (x.a, x.b));
         passages
@@ -577,21 +580,21 @@ struct Draft {
 }
 
 impl DocPair<'_> {
-    fn seed(&self, wa: Window, wb: Window) -> Option<Seed> {
+    fn seed(&self, wa: Window, wb: Window, s: &mut Scratch) -> Option<Seed> {
         let ta = &self.a[wa.start as usize..wa.end as usize];
         let tb = &self.b[wb.start as usize..wb.end as usize];
-        let shared = shared_content(ta, tb);
-        if shared.len() < MIN_SHARED_STEMS {
+        shared_content(ta, tb, s);
+        if s.shared.len() < MIN_SHARED_STEMS {
             return None;
         }
-        if self.weighted(ta, tb) < WINDOW_SIMILARITY {
+        if self.weighted(ta, tb, s) < WINDOW_SIMILARITY {
             return None;
         }
-        let (a0, a1) = trim(ta, &shared)?;
-        let (b0, b1) = trim(tb, &shared)?;
+        let (a0, a1) = trim(ta, &s.shared)?;
+        let (b0, b1) = trim(tb, &s.shared)?;
         let (a, b) =
             ((wa.start + a0, wa.start + a1), (wb.start + b0, wb.start + b1));
-        let similarity = self.score(a, b);
+        let similarity = self.score(a, b, s);
         (similarity >= self.settings.min_similarity).then_some(Seed {
             wa,
             wb,
@@ -602,9 +605,12 @@ impl DocPair<'_> {
     }
 
     /// The weighted share of matched words of two term slices.
-    fn weighted(&self, ta: &[Term], tb: &[Term]) -> f64 {
-        let mut sa: Vec<u32> = ta.iter().map(|t| t.stem).collect();
-        let mut sb: Vec<u32> = tb.iter().map(|t| t.stem).collect();
+    fn weighted(&self, ta: &[Term], tb: &[Term], s: &mut Scratch) -> f64 {
+        let (sa, sb) = (&mut s.a, &mut s.b);
+        sa.clear();
+        sa.extend(ta.iter().map(|t| t.stem));
+        sb.clear();
+        sb.extend(tb.iter().map(|t| t.stem));
         sa.sort_unstable();
         sb.sort_unstable();
         let (mut i, mut j) = (0, 0);
@@ -621,20 +627,25 @@ impl DocPair<'_> {
             }
         }
         let total: f64 =
-            sa.iter().chain(&sb).map(|&s| self.idf.weight(s)).sum();
+            sa.iter().chain(sb.iter()).map(|&x| self.idf.weight(x)).sum();
         if total == 0.0 { 0.0 } else { 2.0 * matched / total }
     }
 
-    fn score(&self, a: (u32, u32), b: (u32, u32)) -> f64 {
+    fn score(&self, a: (u32, u32), b: (u32, u32), s: &mut Scratch) -> f64 {
         self.weighted(
             &self.a[a.0 as usize..a.1 as usize],
             &self.b[b.0 as usize..b.1 as usize],
+            s,
         )
     }
 
     /// Merges seeds along consecutive windows of one line and keeps, of
     /// overlapping passages, the strongest.
-    fn passages(&self, mut seeds: Vec<Seed>) -> Vec<Draft> {
+    fn passages(
+        &self,
+        mut seeds: Vec<Seed>,
+        scratch: &mut Scratch,
+    ) -> Vec<Draft> {
         seeds.sort_by_key(|s| (s.wa.start, s.wb.start));
         let mut used = vec![false; seeds.len()];
         let mut drafts = Vec::new();
@@ -678,7 +689,7 @@ impl DocPair<'_> {
             if wa < self.settings.min_words || wb < self.settings.min_words {
                 continue;
             }
-            let similarity = self.score(a, b);
+            let similarity = self.score(a, b, scratch);
             if similarity >= self.settings.min_similarity {
                 drafts.push(Draft { a, b, similarity });
             }
@@ -769,17 +780,28 @@ impl Draft {
     }
 }
 
-/// Content stems both slices have, sorted.
-fn shared_content(ta: &[Term], tb: &[Term]) -> Vec<u32> {
-    let content = |t: &[Term]| {
-        let mut v: Vec<u32> =
-            t.iter().filter(|x| x.content).map(|x| x.stem).collect();
+/// Content stems both slices have, sorted, into `s.shared`.
+fn shared_content(ta: &[Term], tb: &[Term], s: &mut Scratch) {
+    let content = |t: &[Term], v: &mut Vec<u32>| {
+        v.clear();
+        v.extend(t.iter().filter(|x| x.content).map(|x| x.stem));
         v.sort_unstable();
         v.dedup();
-        v
     };
-    let (a, b) = (content(ta), content(tb));
-    a.into_iter().filter(|x| b.binary_search(x).is_ok()).collect()
+    content(ta, &mut s.a);
+    content(tb, &mut s.b);
+    s.shared.clear();
+    let b = &s.b;
+    s.shared.extend(s.a.iter().filter(|x| b.binary_search(x).is_ok()));
+}
+
+/// Buffers of the seed checks, kept per thread.
+#[derive(Default)]
+struct Scratch {
+    a: Vec<u32>,
+    b: Vec<u32>,
+    /// Content stems both windows have, sorted.
+    shared: Vec<u32>,
 }
 
 /// The range from the first to the last content term whose stem is in
