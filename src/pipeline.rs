@@ -378,8 +378,7 @@ fn passage_reports(
 fn position(text: &[u8], breaks: &[usize], offset: usize) -> (u32, u32) {
     let line = breaks.partition_point(|&b| b < offset);
     let line_start = if line == 0 { 0 } else { breaks[line - 1] + 1 };
-    let column =
-        String::from_utf8_lossy(&text[line_start..offset]).chars().count() + 1;
+    let column = utf8_lossy(&text[line_start..offset]).chars().count() + 1;
     (line as u32 + 1, column as u32)
 }
 
@@ -389,7 +388,7 @@ fn position(text: &[u8], breaks: &[usize], offset: usize) -> (u32, u32) {
 /// is cut). Only the words near either end are read: passages of copied
 /// articles run to thousands of words.
 fn quote(text: &[u8]) -> String {
-    let text = String::from_utf8_lossy(text);
+    let text = utf8_lossy(text);
     let half = QUOTE_HALF_CHARS;
     // Words from the front until the text is known to be too long to show.
     let mut front: Vec<&str> = Vec::new();
@@ -423,6 +422,15 @@ fn quote(text: &[u8]) -> String {
         }
     };
     format!("{head} … {tail}")
+}
+
+/// `String::from_utf8_lossy`, with the standard library's faster check
+/// for the common case of valid text.
+fn utf8_lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    std::str::from_utf8(bytes).map_or_else(
+        |_| String::from_utf8_lossy(bytes),
+        std::borrow::Cow::Borrowed,
+    )
 }
 
 /// How many of the words, joined by spaces, stay under `limit` characters.
