@@ -303,6 +303,10 @@ impl TermTokenizer {
     /// line does.
     fn boundary(&self, text: &[u8], prev: &Term, next: &Term) -> (bool, bool) {
         let gap = &text[prev.end as usize..next.start as usize];
+        // Most words are followed by one space and nothing else.
+        if gap == b" " {
+            return (false, false);
+        }
         if gap.contains(&b'\n') {
             return (true, true);
         }
