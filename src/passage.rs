@@ -239,7 +239,7 @@ impl Windows {
             .collect();
         let idf = Idf::new(&per_doc, windows.len());
         drop(per_doc);
-        entries.par_sort_unstable();
+        entries.par_sort_unstable_by_key(|&pair| packed(pair));
         entries.dedup();
         Windows { windows, entries, idf, seed }
     }
@@ -428,7 +428,7 @@ fn candidates(
             b.iter().map(move |&(_, w)| (w, i as u32))
         })
         .collect();
-    of_window.par_sort_unstable();
+    of_window.par_sort_unstable_by_key(|&pair| packed(pair));
     let need = (MIN_EVIDENCE * EVIDENCE_SCALE) as u32;
     let pairs = of_window
         .par_chunk_by(|x, y| x.0 == y.0)
@@ -464,6 +464,12 @@ fn candidates(
         .flatten_iter()
         .collect();
     (pairs, oversized)
+}
+
+/// A pair of `u32`s as one `u64` in the same order: sorting by it
+/// compares once instead of twice.
+fn packed((x, y): (u32, u32)) -> u64 {
+    (u64::from(x) << 32) | u64::from(y)
 }
 
 /// Ends a window's sketch in the flat list of sketches; never a sketch
