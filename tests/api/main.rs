@@ -3,4 +3,5 @@
 
 mod determinism;
 mod oracle;
+mod passages;
 mod report;

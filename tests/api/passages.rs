@@ -1,0 +1,67 @@
+//! The passage stage on hand-made corpora, through `passage::find`.
+
+use rehash::config::SEED;
+use rehash::passage::{self, Passage, SHORT_DOC_WINDOWS};
+use rehash::profile::Profiler;
+use rehash::{Corpus, UnitChoice};
+
+/// A line of six content words that no other line shares.
+fn filler(doc: usize, line: usize) -> String {
+    (0..6).map(|w| format!("f{doc}l{line}w{w}")).collect::<Vec<_>>().join(" ")
+}
+
+/// Passages between documents `a` and `b` of `texts`.
+fn between(texts: &[String], a: usize, b: usize) -> Vec<Passage> {
+    let named: Vec<(String, &str)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("d{i}"), t.as_str()))
+        .collect();
+    let corpus =
+        Corpus::from_texts(named.iter().map(|(id, t)| (id.as_str(), *t)));
+    let mut profiler = Profiler::new(SEED, UnitChoice::Auto, 5);
+    let profiles: Vec<_> =
+        texts.iter().map(|t| profiler.profile(t.as_bytes())).collect();
+    let settings = passage::Settings {
+        min_similarity: 0.45,
+        min_words: 6,
+        max_bucket: 100,
+        seed: SEED,
+    };
+    let (found, _) = passage::find(
+        &corpus,
+        &profiles,
+        &vec![false; texts.len()],
+        &vec![Vec::new(); texts.len()],
+        &settings,
+    );
+    found
+        .into_iter()
+        .filter(|p| (p.a.doc.index(), p.b.doc.index()) == (a, b))
+        .collect()
+}
+
+#[test]
+fn one_weak_match_between_long_documents_is_not_a_passage() {
+    // The shared sentence has three content words: two content bigrams,
+    // each in a bin of two windows out of about 100, evidence about 0.85
+    // each. Enough to be a candidate (1.5), not a strong one (2.0).
+    let shared = "kappa the lambda of the mu";
+    let long = |doc: usize| -> String {
+        let mut lines: Vec<String> = (0..5).map(|l| filler(doc, l)).collect();
+        lines.insert(2, shared.to_string());
+        lines.join("\n")
+    };
+    let mut texts: Vec<String> = (0..18)
+        .map(|d| (0..5).map(|l| filler(d, l)).collect::<Vec<_>>().join("\n"))
+        .collect();
+    texts.push(long(100)); // d18
+    texts.push(long(101)); // d19
+    texts.push(format!("{shared}\n{}", filler(102, 0))); // d20: short
+    assert!(2 <= SHORT_DOC_WINDOWS);
+    assert!(between(&texts, 18, 19).is_empty(), "two long documents");
+    let short = between(&texts, 18, 20);
+    assert_eq!(short.len(), 1, "a short document is compared on less");
+    assert_eq!(short[0].kind, passage::PassageKind::Verbatim);
+    assert_eq!(short[0].words, (6, 6));
+}
