@@ -5,6 +5,9 @@ use rehash::passage::{self, Passage, SHORT_DOC_WINDOWS};
 use rehash::profile::Profiler;
 use rehash::{Corpus, UnitChoice};
 
+// The short document below has two windows.
+const _: () = assert!(2 <= SHORT_DOC_WINDOWS);
+
 /// A line of six content words that no other line shares.
 fn filler(doc: usize, line: usize) -> String {
     (0..6).map(|w| format!("f{doc}l{line}w{w}")).collect::<Vec<_>>().join(" ")
@@ -58,7 +61,6 @@ fn one_weak_match_between_long_documents_is_not_a_passage() {
     texts.push(long(100)); // d18
     texts.push(long(101)); // d19
     texts.push(format!("{shared}\n{}", filler(102, 0))); // d20: short
-    assert!(2 <= SHORT_DOC_WINDOWS);
     assert!(between(&texts, 18, 19).is_empty(), "two long documents");
     let short = between(&texts, 18, 20);
     assert_eq!(short.len(), 1, "a short document is compared on less");
