@@ -67,3 +67,29 @@ fn one_weak_match_between_long_documents_is_not_a_passage() {
     assert_eq!(short[0].kind, passage::PassageKind::Verbatim);
     assert_eq!(short[0].words, (6, 6));
 }
+
+#[test]
+fn several_weak_matches_between_long_documents_are_passages() {
+    // Three sentences like the one above, on lines of their own, shared
+    // by two long documents: three candidate window pairs.
+    let shared: Vec<String> = (0..3)
+        .map(|i| format!("kappa{i} the lambda{i} of the mu{i}"))
+        .collect();
+    let long = |doc: usize| -> String {
+        let mut lines: Vec<String> = (0..5).map(|l| filler(doc, l)).collect();
+        for (i, s) in shared.iter().enumerate() {
+            lines.insert(1 + 2 * i, s.clone());
+        }
+        lines.join("\n")
+    };
+    let mut texts: Vec<String> = (0..18)
+        .map(|d| (0..5).map(|l| filler(d, l)).collect::<Vec<_>>().join("\n"))
+        .collect();
+    texts.push(long(100));
+    texts.push(long(101));
+    assert!(passage::LONG_DOC_PAIRS <= shared.len());
+    // Verbatim sentences run on across the short lines between them.
+    let found = between(&texts, 18, 19);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].matched.0 >= 18, "{found:?}");
+}
