@@ -88,13 +88,21 @@ impl Confusion {
         ratio((self.tp + self.tn) as f64, all, 1.0)
     }
 
-    fn add(&mut self, truth: bool, predicted: bool) {
+    /// Counts `n` decisions of one kind.
+    fn add(&mut self, truth: bool, predicted: bool, n: u64) {
         match (truth, predicted) {
-            (true, true) => self.tp += 1,
-            (false, true) => self.fp += 1,
-            (true, false) => self.fn_ += 1,
-            (false, false) => self.tn += 1,
+            (true, true) => self.tp += n,
+            (false, true) => self.fp += n,
+            (true, false) => self.fn_ += n,
+            (false, false) => self.tn += n,
         }
+    }
+
+    fn merge(&mut self, o: &Confusion) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+        self.tn += o.tn;
     }
 }
 
@@ -146,12 +154,12 @@ pub fn pairs(truth: &[PairLabel], predicted: &[(String, String)]) -> PairEval {
         } else {
             eval.nondup += 1
         }
-        eval.per_pair.add(positive, set.contains(&ordered(&t.a, &t.b)));
+        eval.per_pair.add(positive, set.contains(&ordered(&t.a, &t.b)), 1);
         let joined = match (index.get(t.a.as_str()), index.get(t.b.as_str())) {
             (Some(&x), Some(&y)) => uf.find(x) == uf.find(y),
             _ => false,
         };
-        eval.closure.add(positive, joined);
+        eval.closure.add(positive, joined, 1);
     }
     eval
 }
@@ -237,40 +245,17 @@ pub struct ClassEval {
 
 impl ClassEval {
     fn add(&mut self, truth: SpanClass, predicted: SpanClass, n: u64) {
+        // One decision, seen with either class as the positive one.
         let t = truth == SpanClass::Boilerplate;
         let p = predicted == SpanClass::Boilerplate;
-        let (c, b) = (&mut self.content, &mut self.boilerplate);
-        match (t, p) {
-            (true, true) => {
-                b.tp += n;
-                c.tn += n;
-            }
-            (false, false) => {
-                c.tp += n;
-                b.tn += n;
-            }
-            (false, true) => {
-                b.fp += n;
-                c.fn_ += n;
-            }
-            (true, false) => {
-                b.fn_ += n;
-                c.fp += n;
-            }
-        }
+        self.boilerplate.add(t, p, n);
+        self.content.add(!t, !p, n);
     }
 
     /// Sums two evaluations.
     pub fn merge(&mut self, o: &ClassEval) {
-        for (x, y) in [
-            (&mut self.content, &o.content),
-            (&mut self.boilerplate, &o.boilerplate),
-        ] {
-            x.tp += y.tp;
-            x.fp += y.fp;
-            x.fn_ += y.fn_;
-            x.tn += y.tn;
-        }
+        self.content.merge(&o.content);
+        self.boilerplate.merge(&o.boilerplate);
     }
 }
 
