@@ -167,6 +167,8 @@ pub fn find(
 #[derive(Clone, Debug)]
 pub struct Windows {
     windows: Vec<WindowRef>,
+    /// Windows of each document.
+    sizes: Vec<u32>,
     /// `(bin value, window)`, sorted and without repeats.
     entries: Vec<(u32, u32)>,
     idf: Idf,
@@ -216,12 +218,16 @@ impl Windows {
             )
             .collect();
         // Global window ids in document order.
-        let mut first_id = Vec::with_capacity(per_doc.len());
-        let mut total = 0u32;
-        for (ws, _, _) in &per_doc {
-            first_id.push(total);
-            total += ws.len() as u32;
-        }
+        let sizes: Vec<u32> =
+            per_doc.iter().map(|(ws, _, _)| ws.len() as u32).collect();
+        let first_id: Vec<u32> = sizes
+            .iter()
+            .scan(0u32, |total, &n| {
+                let first = *total;
+                *total += n;
+                Some(first)
+            })
+            .collect();
         let windows: Vec<WindowRef> = per_doc
             .iter()
             .enumerate()
@@ -243,7 +249,7 @@ impl Windows {
         drop(per_doc);
         entries.par_sort_unstable_by_key(|&pair| packed(pair));
         entries.dedup();
-        Windows { windows, entries, idf, seed }
+        Windows { windows, sizes, entries, idf, seed }
     }
 
     /// Number of windows.
@@ -260,7 +266,7 @@ impl Windows {
     /// enough to be evidence; see [`Settings::max_bucket`]. The sketches
     /// are dropped.
     pub fn candidates(self, max_bucket: usize) -> Candidates {
-        let Windows { windows, entries, idf, seed } = self;
+        let Windows { windows, sizes, entries, idf, seed } = self;
         let cap = max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
         let (pairs, oversized) = candidates(&entries, windows.len(), cap);
         drop(entries);
@@ -275,7 +281,6 @@ impl Windows {
             .collect();
         drop(pairs);
         scored.par_sort_unstable();
-        let sizes = windows_per_doc(&windows);
         let strong = (STRONG_EVIDENCE * EVIDENCE_SCALE) as u32;
         let short = |d: u32| sizes[d as usize] <= SHORT_DOC_WINDOWS;
         let quads: Vec<(u32, u32, u32, u32)> = scored
@@ -411,16 +416,6 @@ pub const LONG_DOC_PAIRS: usize = 3;
 /// compared on [`MIN_EVIDENCE`] alone: they have no other sentences that a
 /// chance match could hide among.
 pub const SHORT_DOC_WINDOWS: u32 = 3;
-
-/// Windows of each document, by document index.
-fn windows_per_doc(windows: &[WindowRef]) -> Vec<u32> {
-    let docs = windows.last().map_or(0, |w| w.doc as usize + 1);
-    let mut sizes = vec![0u32; docs];
-    for w in windows {
-        sizes[w.doc as usize] += 1;
-    }
-    sizes
-}
 
 /// A sketch bin is a stock phrase when more than `max_bucket` windows share
 /// it, or more than one in this many windows, whichever is more: a fixed
