@@ -222,6 +222,7 @@ fn boilerplate(c: &mut Criterion) {
             context: true,
             shingle_size: 5,
             seed: SEED,
+            inline: true,
         };
         g.throughput(both(&texts));
         g.bench_with_input(BenchmarkId::new("docs", docs), &docs, |b, _| {

@@ -38,6 +38,7 @@ pub struct Config {
     pub(crate) boilerplate_min_docs: Option<u32>,
     pub(crate) keep_boilerplate: bool,
     pub(crate) boilerplate_context: bool,
+    pub(crate) boilerplate_inline: bool,
     pub(crate) passages: bool,
     pub(crate) passage_min_similarity: f64,
     pub(crate) passage_min_words: u32,
@@ -118,6 +119,7 @@ pub struct ConfigBuilder {
     boilerplate_min_docs: Option<u32>,
     keep_boilerplate: bool,
     boilerplate_context: bool,
+    boilerplate_inline: bool,
     passages: bool,
     passage_min_similarity: f64,
     passage_min_words: u32,
@@ -146,6 +148,7 @@ impl ConfigBuilder {
             boilerplate_min_docs: None,
             keep_boilerplate: false,
             boilerplate_context: true,
+            boilerplate_inline: true,
             passages: true,
             passage_min_similarity: 0.45,
             passage_min_words: 6,
@@ -238,6 +241,14 @@ impl ConfigBuilder {
     /// too. By default, they are.
     pub fn boilerplate_context(&mut self, yes: bool) -> &mut ConfigBuilder {
         self.boilerplate_context = yes;
+        self
+    }
+
+    /// Whether recurring sentences inside long lines and documents of one
+    /// line (text whose line breaks were lost) can be boilerplate too. By
+    /// default, they can; see [`crate::profile::LONG_LINE_TOKENS`].
+    pub fn boilerplate_inline(&mut self, yes: bool) -> &mut ConfigBuilder {
+        self.boilerplate_inline = yes;
         self
     }
 
@@ -349,6 +360,7 @@ impl ConfigBuilder {
             boilerplate_min_docs: self.boilerplate_min_docs,
             keep_boilerplate: self.keep_boilerplate,
             boilerplate_context: self.boilerplate_context,
+            boilerplate_inline: self.boilerplate_inline,
             passages: self.passages,
             passage_min_similarity: self.passage_min_similarity,
             passage_min_words: self.passage_min_words,

@@ -143,8 +143,8 @@ struct WindowRef {
 }
 
 /// Finds passages. `skip[d]` leaves document `d` out (exact copies of an
-/// earlier document); `masked[d]` lists the lines of `d` that are
-/// boilerplate.
+/// earlier document); `masked[d]` lists the token ranges of `d` that are
+/// boilerplate, `(start, end)`.
 ///
 /// The three steps are public for benchmarks and for callers that want
 /// the counts between them: [`Windows::new`], [`Windows::candidates`] and
@@ -153,7 +153,7 @@ pub fn find(
     corpus: &Corpus,
     profiles: &[DocProfile],
     skip: &[bool],
-    masked: &[Vec<u32>],
+    masked: &[Vec<(u32, u32)>],
     settings: &Settings,
 ) -> (Vec<Passage>, Stats) {
     let windows = Windows::new(corpus, profiles, skip, masked, settings.seed);
@@ -176,13 +176,13 @@ pub struct Windows {
 }
 
 impl Windows {
-    /// Windows of the documents not skipped, outside boilerplate lines;
-    /// `seed` is the token hash seed.
+    /// Windows of the documents not skipped, outside boilerplate (token
+    /// ranges, as for [`find`]); `seed` is the token hash seed.
     pub fn new(
         corpus: &Corpus,
         profiles: &[DocProfile],
         skip: &[bool],
-        masked: &[Vec<u32>],
+        masked: &[Vec<(u32, u32)>],
         seed: u64,
     ) -> Windows {
         let per_doc: Vec<(Vec<Window>, Vec<u32>, Vec<u32>)> = (0..profiles
@@ -200,7 +200,7 @@ impl Windows {
                     tokenizer.terms(&text, unit(p), terms);
                     let mut windows = Vec::new();
                     tokenizer.windows(&text, terms, &mut windows);
-                    windows.retain(|w| !in_boilerplate(w, p, &masked[d]));
+                    windows.retain(|w| !in_boilerplate(w, &masked[d]));
                     let mut sketches = Vec::with_capacity(windows.len() * 8);
                     let mut stems = Vec::new();
                     for w in &windows {
@@ -529,12 +529,10 @@ fn unit(p: &DocProfile) -> Unit {
     p.unit.unwrap_or(Unit::Word)
 }
 
-/// True when the window's terms lie in a boilerplate line.
-fn in_boilerplate(w: &Window, p: &DocProfile, masked: &[u32]) -> bool {
-    masked.iter().any(|&i| {
-        let l = &p.lines[i as usize];
-        w.start < l.token_end && l.token_start < w.end
-    })
+/// True when the window's terms overlap boilerplate (a document's terms
+/// are its tokens).
+fn in_boilerplate(w: &Window, masked: &[(u32, u32)]) -> bool {
+    masked.iter().any(|&(start, end)| w.start < end && start < w.end)
 }
 
 /// Appends the bin minima of the window's content-stem bigrams.

@@ -111,6 +111,7 @@ impl Pipeline {
             let settings = boilerplate::Settings {
                 min_docs,
                 context: cfg.boilerplate_context,
+                inline: cfg.boilerplate_inline,
                 shingle_size: cfg.shingle_size as usize,
                 seed: SEED,
             };
@@ -127,6 +128,8 @@ impl Pipeline {
             (boilerplate::Boilerplate::none(n), vec![Mask::default(); n])
         };
         drop(prose);
+        // Sentences were only for boilerplate detection.
+        profiles.par_iter_mut().for_each(|p| p.sentences = Vec::new());
         let sigs = sign(&profiles, &masks, m);
 
         let reps: Vec<u32> =
@@ -154,10 +157,10 @@ impl Pipeline {
         }
         let (passages, passage_stats) = if cfg.passages {
             progress.stage("passages", 0);
-            let masked: Vec<Vec<u32>> = boilerplate
+            let masked: Vec<Vec<(u32, u32)>> = boilerplate
                 .spans
                 .iter()
-                .map(|spans| spans.iter().map(|s| s.line).collect())
+                .map(|spans| spans.iter().map(|s| s.tokens).collect())
                 .collect();
             let settings = passage::Settings {
                 min_similarity: cfg.passage_min_similarity,
@@ -476,8 +479,9 @@ fn boilerplate_report(
         .map(|t| {
             let (doc, line) = t.example_line;
             let l = &profiles[doc.index()].lines[line as usize];
+            let (start, end) = t.example_span.unwrap_or((l.start, l.end));
             let text = corpus.text(doc);
-            let line_text = &text[l.start as usize..l.end as usize];
+            let line_text = &text[start as usize..end as usize];
             BoilerplateTemplate {
                 id: t.id,
                 text: if t.masked {
@@ -486,6 +490,7 @@ fn boilerplate_report(
                     String::from_utf8_lossy(line_text).into_owned()
                 },
                 masked: t.masked,
+                inline: t.example_span.is_some(),
                 documents: t.documents,
                 examples: t.examples.clone(),
             }

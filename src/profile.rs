@@ -31,6 +31,30 @@ pub struct DocProfile {
     pub shingles: Vec<u32>,
     /// Lines with at least one token, in order.
     pub lines: Vec<Line>,
+    /// The sentences of long lines (see [`LONG_LINE_TOKENS`]) and of a
+    /// document's only line, where there is more than one, in order: the
+    /// unit of boilerplate inside lines.
+    pub sentences: Vec<Sentence>,
+}
+
+/// A sentence of a line with more than one. It ends before a token that
+/// opens a clause (after `. ; : ! ?`) with a capital letter or a digit,
+/// so "Mr. Smith" splits too; what recurs is counted all the same.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub struct Sentence {
+    /// First token of the sentence.
+    pub token_start: u32,
+    /// One past the last token.
+    pub token_end: u32,
+    /// Byte span, from what opens it (a quotation mark, say) to what
+    /// closes it (its full stop), without the spaces between sentences.
+    pub start: u32,
+    /// End of that span.
+    pub end: u32,
+    /// Hash of its normalized tokens, the same as a line's key: a sentence
+    /// run into a paragraph counts together with the same words on a line
+    /// of their own.
+    pub key: u64,
 }
 
 /// One line of a document: the unit of boilerplate detection.
@@ -89,6 +113,13 @@ pub const LABEL_MIN_MASKED: usize = 3;
 /// and masking every name in a paragraph is work for nothing.
 pub const MAX_TEMPLATE_TOKENS: usize = 32;
 
+/// A line of more than this many tokens is not a paragraph but text whose
+/// line breaks were lost, or never there, and so is a document of one
+/// line: inside them, boilerplate is found by sentence (see
+/// [`DocProfile::sentences`]). News paragraphs are rarely over 100 words
+/// (in `../shared/data/utomo-dev`, 99.9% of lines have at most 121).
+pub const LONG_LINE_TOKENS: u32 = 150;
+
 /// Makes [`DocProfile`]s. Keeps scratch buffers: use one per thread.
 #[derive(Clone, Debug)]
 pub struct Profiler {
@@ -99,6 +130,7 @@ pub struct Profiler {
     hashes: Vec<u64>,
     lines: bool,
     line_buf: Vec<Line>,
+    sentence_buf: Vec<Sentence>,
     joiner: u64,
 }
 
@@ -119,6 +151,7 @@ impl Profiler {
             hashes: Vec::new(),
             lines: true,
             line_buf: Vec::new(),
+            sentence_buf: Vec::new(),
             joiner: joiner_hash(seed),
         }
     }
@@ -145,13 +178,20 @@ impl Profiler {
         for_each_window(&self.hashes, self.shingle_size, |_, h| {
             shingles.push((h >> 32) as u32)
         });
-        let lines = if self.lines {
-            // Built in a buffer that keeps its size, stored at its length.
+        let (lines, sentences) = if self.lines {
+            // Built in buffers that keep their size, stored at their length.
             self.line_buf.clear();
+            self.sentence_buf.clear();
             lines(text, &self.tokens, self.joiner, &mut self.line_buf);
-            self.line_buf.to_vec()
+            let alone = self.line_buf.len() == 1;
+            for l in &self.line_buf {
+                if alone || l.len() > LONG_LINE_TOKENS {
+                    sentences(text, &self.tokens, l, &mut self.sentence_buf);
+                }
+            }
+            (self.line_buf.to_vec(), self.sentence_buf.to_vec())
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         DocProfile {
             unit: Some(unit),
@@ -160,6 +200,7 @@ impl Profiler {
             exact,
             shingles,
             lines,
+            sentences,
         }
     }
 }
@@ -203,6 +244,56 @@ fn lines(text: &[u8], tokens: &[Token], joiner: u64, out: &mut Vec<Line>) {
     }
 }
 
+/// Appends the sentences of line `l` to `out` when it has more than one.
+fn sentences(
+    text: &[u8],
+    tokens: &[Token],
+    l: &Line,
+    out: &mut Vec<Sentence>,
+) {
+    let (first, last) = (l.token_start as usize, l.token_end as usize);
+    let opens = |t: &Token| t.opens() && (t.is_capitalized() || t.has_digit());
+    let Some(second) = (first + 1..last).find(|&i| opens(&tokens[i])) else {
+        return;
+    };
+    let (mut a, mut start) = (first, l.start as usize);
+    let mut b = second;
+    loop {
+        // The gap between sentences: what precedes its first space closes
+        // the sentence before, what follows its last space opens the next.
+        let (end, next_start) = if b == last {
+            (l.end as usize, 0)
+        } else {
+            let (lo, hi) =
+                (tokens[b - 1].end as usize, tokens[b].start as usize);
+            let gap = &text[lo..hi];
+            let space = |c: &u8| c.is_ascii_whitespace();
+            let close = gap.iter().position(space).unwrap_or(gap.len());
+            let open =
+                gap.iter().rposition(space).map_or(gap.len(), |j| j + 1);
+            (lo + close, lo + open)
+        };
+        let toks = &tokens[a..b];
+        out.push(Sentence {
+            token_start: a as u32,
+            token_end: b as u32,
+            start: start as u32,
+            end: end as u32,
+            key: line_key(toks),
+        });
+        if b == last {
+            return;
+        }
+        (a, start) = (b, next_start);
+        b = (b + 1..last).find(|&i| opens(&tokens[i])).unwrap_or(last);
+    }
+}
+
+/// The key of a line (or sentence) of tokens `toks`.
+fn line_key(toks: &[Token]) -> u64 {
+    mix(toks.iter().fold(0x6c69_6e65, |h, t| fold(h, t.hash)))
+}
+
 fn line(
     text: &[u8],
     tokens: &[Token],
@@ -212,7 +303,7 @@ fn line(
     joiner: u64,
 ) -> Line {
     let toks = &tokens[first..last];
-    let key = mix(toks.iter().fold(0x6c69_6e65, |h, t| fold(h, t.hash)));
+    let key = line_key(toks);
     let mut template = 0x7465_6d70u64;
     let (mut fixed, mut masked, mut last_masked) = (0usize, 0usize, false);
     // Runs of masked words, and those with a digit (dates, counts); the
@@ -337,6 +428,43 @@ mod tests {
         assert_eq!(a.shingles, b.shingles);
         assert_eq!(a.tokens, 6);
         assert_eq!(a.shingles.len(), 4);
+    }
+
+    #[test]
+    fn sentences_of_text_without_line_breaks() {
+        let text = "Police closed the road. \"It was icy,\" a spokesman said.  Subscribe for unlimited access!";
+        let p = profile(text);
+        let spans: Vec<&str> = p
+            .sentences
+            .iter()
+            .map(|s| &text[s.start as usize..s.end as usize])
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "Police closed the road.",
+                "\"It was icy,\" a spokesman said.",
+                "Subscribe for unlimited access!"
+            ]
+        );
+        let tokens: Vec<(u32, u32)> =
+            p.sentences.iter().map(|s| (s.token_start, s.token_end)).collect();
+        assert_eq!(tokens, [(0, 4), (4, 10), (10, 14)]);
+        // A sentence has the key of a line of the same words.
+        let lines = profile("Something else\nSubscribe for unlimited access.");
+        assert_eq!(p.sentences[2].key, lines.lines[1].key);
+        // Short lines of a document of several have no sentences; a line
+        // too long for a paragraph has.
+        assert!(lines.sentences.is_empty());
+        let long = format!(
+            "Headline\n{}",
+            "The council met again today. ".repeat(31)
+        );
+        assert_eq!(long.split_whitespace().count(), 156);
+        assert_eq!(profile(&long).sentences.len(), 31);
+        let short =
+            format!("Headline\n{}", "The council met again. ".repeat(37));
+        assert!(profile(&short).sentences.is_empty());
     }
 
     #[test]

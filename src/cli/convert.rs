@@ -42,6 +42,7 @@ pub fn config(
         .boilerplate_min_docs(bp.boilerplate_min_docs)
         .keep_boilerplate(bp.keep_boilerplate)
         .boilerplate_context(!bp.no_boilerplate_context)
+        .boilerplate_inline(!bp.no_boilerplate_inline)
         .build()
 }
 

@@ -349,6 +349,12 @@ struct BoilerplateArgs {
     #[arg(long)]
     no_boilerplate_context: bool,
 
+    /// Do not look for recurring sentences inside lines of over 150 words
+    /// and documents of one line (text whose line breaks were lost); only
+    /// whole lines.
+    #[arg(long)]
+    no_boilerplate_inline: bool,
+
     /// Skip boilerplate detection: faster, but shared footers then count
     /// in similarities.
     #[arg(long, conflicts_with_all = ["keep_boilerplate", "boilerplate_min_docs"])]

@@ -137,6 +137,11 @@ pub struct BoilerplateMsg<'a> {
     pub examples: Vec<Cow<'a, str>>,
     /// True when lines differing in numbers and names are grouped.
     pub masked: bool,
+    /// True when the template is a sentence from inside a longer line (its
+    /// spans have reason `sentence`), not a whole line. Absent in older
+    /// reports, read as false.
+    #[serde(default)]
+    pub inline: bool,
 }
 
 /// One boilerplate line of one document.
@@ -151,7 +156,7 @@ pub struct BoilerplateSpanMsg<'a> {
     /// The template's id, or null for a line that is boilerplate because
     /// it sits among boilerplate without being prose.
     pub template: Option<u32>,
-    /// `recurring` or `context`.
+    /// `recurring`, `context` or `sentence`.
     pub reason: Reason,
 }
 
@@ -183,6 +188,7 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
         .map(|d| Message::Diagnostic(Cow::Borrowed(d)));
     let templates = report.boilerplate.iter().map(move |t| {
         Message::Boilerplate(BoilerplateMsg {
+            inline: t.inline,
             id: t.id,
             template: Cow::Borrowed(&t.text),
             documents: t.documents,
@@ -322,6 +328,7 @@ impl SpanWriter {
         line.extend_from_slice(match s.reason {
             Reason::Recurring => b",\"reason\":\"recurring\"}}\n",
             Reason::Context => b",\"reason\":\"context\"}}\n",
+            Reason::Sentence => b",\"reason\":\"sentence\"}}\n",
         });
         w.write_all(line)
     }

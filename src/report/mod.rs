@@ -141,6 +141,9 @@ pub struct BoilerplateTemplate {
     /// True for a template that groups lines differing in numbers and
     /// names.
     pub masked: bool,
+    /// True when `text` is a sentence from inside a longer line, not a
+    /// whole line.
+    pub inline: bool,
     /// Documents it recurs in, each group of exact copies counted once.
     pub documents: u32,
     /// The first documents it occurs in, at most three.

@@ -126,3 +126,56 @@ clitest!(lines_shared_by_copies_are_not_boilerplate, |dir, cmd| {
     assert!(of_type(&out, "boilerplate").is_empty(), "{out}");
     assert_eq!(pairs(&out).len(), 3, "{out}");
 });
+
+clitest!(footers_without_line_breaks_are_found_by_sentence, |dir, cmd| {
+    // JSON Lines whose texts lost their line breaks: two briefs and two
+    // articles of one outlet, each ending in its footer. Alone, the briefs
+    // would be taken for copies of each other: in text without lines the
+    // copy check compares whole texts, footer included.
+    let footer = FOOTER.replace('\n', " ");
+    let bodies = [
+        "Library hours change. The public library will close at six on weekdays starting next month.",
+        "Road work on Elm Street. Crews will repave Elm Street between Fourth and Ninth next week.",
+        "Council approves harbour budget. The city council approved a new budget for the harbour on Tuesday after a long debate over costs, delays and the state of the old sea wall. Work on the wall is expected to start in the spring. Several residents asked the council to publish the engineering report before any contract is signed. The harbour master told members that two of the piers had been closed to heavy vehicles since the storms in January, and that fishing boats now unload at the ferry terminal. The mayor said the budget leaves room for a second phase if grants from the regional fund come through next year.",
+        "Festival draws crowds despite rain. Thousands of visitors came to the river front for the annual lantern festival, although a cold rain fell for most of the afternoon. Organisers said food stalls sold out by early evening. The parade was moved indoors to the exhibition hall, where local bands played until midnight. Police said the evening passed without incident, apart from a long queue for the shuttle buses back to the station. Next year the festival will add a second weekend, the organisers said, because the old town square can no longer hold everyone who wants to come.",
+    ];
+    let jsonl: String = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, body)| {
+            let text = format!("{body} {footer}");
+            format!(
+                "{}\n",
+                serde_json::json!({"id": i.to_string(), "text": text})
+            )
+        })
+        .collect();
+    dir.create("c.jsonl", jsonl);
+    let base = ["scan", "--format", "json", "-t", "0.5", "c.jsonl"];
+    let out = cmd.args(base).stdout();
+    assert!(pairs(&out).is_empty(), "{out}");
+    let spans = of_type(&out, "boilerplate_span");
+    for (i, body) in bodies.iter().enumerate() {
+        let (id, text) = (i.to_string(), format!("{body} {footer}"));
+        let found: Vec<&str> = spans
+            .iter()
+            .filter(|s| s["doc"] == id.as_str())
+            .map(|s| {
+                assert_eq!(s["reason"], "sentence", "{s}");
+                let (start, end) =
+                    (s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap());
+                &text[start as usize..end as usize]
+            })
+            .collect();
+        assert_eq!(found.join(" "), footer, "document {i}");
+    }
+    let inventory = of_type(&out, "boilerplate");
+    assert!(!inventory.is_empty());
+    assert!(inventory.iter().all(|t| t["inline"] == true), "{out}");
+
+    // Without sentences, the footer is not found and makes the briefs
+    // near-duplicates.
+    let out = dir.command().args(base).arg("--no-boilerplate-inline").stdout();
+    assert!(of_type(&out, "boilerplate_span").is_empty(), "{out}");
+    assert_eq!(pairs(&out), [("0".to_string(), "1".to_string())]);
+});

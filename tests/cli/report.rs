@@ -58,6 +58,7 @@ struct Boilerplate {
     documents: u32,
     examples: Vec<String>,
     masked: bool,
+    inline: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -241,6 +242,10 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
                 assert!(b.documents >= 2);
                 assert!(!b.examples.is_empty() && b.examples.len() <= 3);
                 assert_eq!(b.masked, b.template.contains('…'), "{b:?}");
+                assert!(
+                    !(b.inline && b.masked),
+                    "sentences have no templates"
+                );
                 if !b.masked {
                     assert!(texts[&b.examples[0]].contains(&b.template));
                 }
@@ -253,8 +258,17 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
                 let line = &text[s.start..s.end];
                 assert!(!line.contains('\n'), "one line: {line:?}");
                 assert_eq!(line.trim(), line, "trimmed: {line:?}");
-                assert!(s.start == 0 || text.as_bytes()[s.start - 1] == b'\n');
-                assert_eq!(s.template.is_some(), s.reason == "recurring");
+                // A line, or a sentence inside one.
+                let before =
+                    s.start.checked_sub(1).map(|i| text.as_bytes()[i]);
+                match s.reason.as_str() {
+                    "sentence" => assert!(
+                        before.is_none_or(|b| b.is_ascii_whitespace()),
+                        "{line:?}"
+                    ),
+                    _ => assert!(before.is_none_or(|b| b == b'\n')),
+                }
+                assert_eq!(s.template.is_some(), s.reason != "context");
                 assert!(s.template.is_none_or(|t| u64::from(t) <= templates));
             }
             Record::Passage(p) => {
