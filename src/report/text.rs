@@ -221,7 +221,7 @@ fn write_boilerplate<W: io::Write>(
         w,
         "{}",
         paint.bold(&format!(
-            "boilerplate · {} recurring lines and templates · {} lines in {} documents",
+            "boilerplate · {} recurring lines and templates · {} spans in {} documents",
             thousands(report.boilerplate.len() as u64),
             thousands(report.boilerplate_spans.len() as u64),
             thousands(docs.len() as u64),
@@ -279,7 +279,7 @@ fn write_summary<W: io::Write>(
     if p.passages {
         writeln!(
             w,
-            "{} passages; {} boilerplate lines",
+            "{} passages; {} boilerplate spans",
             thousands(s.passages),
             thousands(s.boilerplate_spans),
         )?;
