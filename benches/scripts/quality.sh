@@ -4,7 +4,7 @@
 # pages with boilerplate spans and gold main text) and on the ground truth
 # of ../shared/bench corpora (families of copies as clusters; recap
 # sentences as passages; planted boilerplate lines as spans; via
-# bench-truth.py).
+# bench-truth.py), also with the corpora's line breaks taken out.
 #
 #   benches/scripts/quality.sh [SIZE ...]     (default: 10k)
 set -euo pipefail
@@ -38,4 +38,15 @@ for size in "${SIZES[@]}"; do
   run --truth "$c.clusters.jsonl" --report "$c.report.jsonl"
   run --truth "$c.recaps.jsonl" --report "$c.report.jsonl"
   run --truth "$c.spans.jsonl" --report "$c.report.jsonl" "$c.jsonl"
+  # The same corpus without line breaks (each turned into a space, so that
+  # byte offsets and the span truth still hold): boilerplate by sentence.
+  f=$DATA/f$size
+  python3 -c 'import json, sys
+with open(sys.argv[2], "w") as out:
+    for l in open(sys.argv[1]):
+        r = json.loads(l); r["text"] = r["text"].replace("\n", " ")
+        out.write(json.dumps(r) + "\n")' "$c.jsonl" "$f.jsonl"
+  "$BIN" scan --format json --no-progress --no-passages -o "$f.report.jsonl" "$f.jsonl" || [ $? -eq 2 ]
+  run --truth "$c.spans.jsonl" --report "$f.report.jsonl" "$f.jsonl"
+  run --truth "$c.clusters.jsonl" --report "$f.report.jsonl"
 done
