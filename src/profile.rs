@@ -252,25 +252,33 @@ fn sentences(
     out: &mut Vec<Sentence>,
 ) {
     let (first, last) = (l.token_start as usize, l.token_end as usize);
-    let opens = |t: &Token| t.opens() && (t.is_capitalized() || t.has_digit());
-    let Some(second) = (first + 1..last).find(|&i| opens(&tokens[i])) else {
+    // Token i opens a sentence after a clause ends, or after a bar: the
+    // items of a navigation menu ("Home | News | Sport") are sentences.
+    let opens = |i: usize| {
+        let t = &tokens[i];
+        (t.opens() && (t.is_capitalized() || t.has_digit()))
+            || text[tokens[i - 1].end as usize..t.start as usize]
+                .contains(&b'|')
+    };
+    let Some(second) = (first + 1..last).find(|&i| opens(i)) else {
         return;
     };
     let (mut a, mut start) = (first, l.start as usize);
     let mut b = second;
     loop {
-        // The gap between sentences: what precedes its first space closes
-        // the sentence before, what follows its last space opens the next.
+        // The gap between sentences: what precedes its first space or bar
+        // closes the sentence before, what follows its last one opens the
+        // next.
         let (end, next_start) = if b == last {
             (l.end as usize, 0)
         } else {
             let (lo, hi) =
                 (tokens[b - 1].end as usize, tokens[b].start as usize);
             let gap = &text[lo..hi];
-            let space = |c: &u8| c.is_ascii_whitespace();
-            let close = gap.iter().position(space).unwrap_or(gap.len());
+            let between = |c: &u8| c.is_ascii_whitespace() || *c == b'|';
+            let close = gap.iter().position(between).unwrap_or(gap.len());
             let open =
-                gap.iter().rposition(space).map_or(gap.len(), |j| j + 1);
+                gap.iter().rposition(between).map_or(gap.len(), |j| j + 1);
             (lo + close, lo + open)
         };
         let toks = &tokens[a..b];
@@ -285,7 +293,7 @@ fn sentences(
             return;
         }
         (a, start) = (b, next_start);
-        b = (b + 1..last).find(|&i| opens(&tokens[i])).unwrap_or(last);
+        b = (b + 1..last).find(|&i| opens(i)).unwrap_or(last);
     }
 }
 
@@ -450,6 +458,18 @@ mod tests {
         let tokens: Vec<(u32, u32)> =
             p.sentences.iter().map(|s| (s.token_start, s.token_end)).collect();
         assert_eq!(tokens, [(0, 4), (4, 10), (10, 14)]);
+        // The items of a menu are sentences too.
+        let menu = "Home | Local news |Sport|  Weather in 5 days";
+        let p_menu = profile(menu);
+        let items: Vec<&str> = p_menu
+            .sentences
+            .iter()
+            .map(|s| &menu[s.start as usize..s.end as usize])
+            .collect();
+        assert_eq!(
+            items,
+            ["Home", "Local news", "Sport", "Weather in 5 days"]
+        );
         // A sentence has the key of a line of the same words.
         let lines = profile("Something else\nSubscribe for unlimited access.");
         assert_eq!(p.sentences[2].key, lines.lines[1].key);
