@@ -23,6 +23,14 @@
 //!    sides: the related-links lists and captions between a page's
 //!    navigation blocks. A document's largest run of lines is never taken
 //!    this way.
+//!
+//! Inside a line too long for a paragraph, or a document's only line (text
+//! whose line breaks were lost), the unit is the sentence
+//! ([`crate::profile::Sentence`]), keyed and counted with the lines. A
+//! sentence is boilerplate when it recurs as 1 and 2 say (in at least
+//! [`SENTENCE_MIN_DOCS`] documents) and belongs to a run of such sentences
+//! at an edge of its line next to boilerplate or the document's start or
+//! end (see [`SENTENCE_MIN_TOKENS`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -110,7 +118,7 @@ pub struct Span {
     pub line: u32,
     /// The span's tokens, `(start, end)`: the line's, or a sentence's.
     pub tokens: (u32, u32),
-    /// Byte span of the line.
+    /// Byte span of the line or sentence.
     pub start: u32,
     /// End of the byte span.
     pub end: u32,

@@ -39,7 +39,8 @@ pub struct DocProfile {
 
 /// A sentence of a line with more than one. It ends before a token that
 /// opens a clause (after `. ; : ! ?`) with a capital letter or a digit,
-/// so "Mr. Smith" splits too; what recurs is counted all the same.
+/// so "Mr. Smith" splits too (what recurs is counted all the same), and
+/// before a token after a bar, so that each item of a menu is one.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub struct Sentence {
     /// First token of the sentence.

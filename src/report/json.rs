@@ -30,7 +30,7 @@ pub enum Message<'a> {
     Passage(PassageMsg<'a>),
     /// A recurring line or line template.
     Boilerplate(BoilerplateMsg<'a>),
-    /// One boilerplate line of one document.
+    /// One boilerplate line (or sentence) of one document.
     BoilerplateSpan(BoilerplateSpanMsg<'a>),
     /// Totals and settings; always the last line.
     Summary(SummaryMsg<'a>),
@@ -144,12 +144,13 @@ pub struct BoilerplateMsg<'a> {
     pub inline: bool,
 }
 
-/// One boilerplate line of one document.
+/// One boilerplate line (or sentence) of one document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BoilerplateSpanMsg<'a> {
     /// The document's id.
     pub doc: Cow<'a, str>,
-    /// Byte offset of the line's start in the document's text.
+    /// Byte offset of the start of the line (or sentence) in the
+    /// document's text.
     pub start: u32,
     /// Byte offset of its end.
     pub end: u32,

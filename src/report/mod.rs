@@ -32,7 +32,7 @@ pub struct Report {
     pub passages: Vec<PassageReport>,
     /// Recurring lines and templates, most documents first.
     pub boilerplate: Vec<BoilerplateTemplate>,
-    /// Boilerplate lines, by document and offset.
+    /// Boilerplate lines and sentences, by document and offset.
     pub boilerplate_spans: Vec<BoilerplateSpan>,
     /// Every document's id, indexed by [`DocId`].
     pub ids: Vec<String>,
@@ -150,12 +150,12 @@ pub struct BoilerplateTemplate {
     pub examples: Vec<DocId>,
 }
 
-/// One boilerplate line of one document.
+/// One boilerplate line (or sentence) of one document.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct BoilerplateSpan {
     /// The document.
     pub doc: DocId,
-    /// Byte offset of the line in the document's text.
+    /// Byte offset of the line (or sentence) in the document's text.
     pub start: u32,
     /// End of the line.
     pub end: u32,
@@ -209,9 +209,9 @@ pub struct Summary {
     pub removable: u64,
     /// Recurring lines and templates.
     pub boilerplate_templates: u64,
-    /// Boilerplate lines in all documents.
+    /// Boilerplate spans (lines and sentences) in all documents.
     pub boilerplate_spans: u64,
-    /// Bytes of text in boilerplate lines.
+    /// Bytes of text in boilerplate spans.
     pub boilerplate_bytes: u64,
     /// Passages found.
     pub passages: u64,
