@@ -213,8 +213,14 @@ fn with_lines(texts: &[String]) -> (Vec<DocProfile>, Signatures, Vec<bool>) {
 fn boilerplate(c: &mut Criterion) {
     let mut g = c.benchmark_group("boilerplate");
     g.sample_size(20);
-    for docs in SIZES {
-        let texts = texts(docs);
+    // "docs": the generated texts; "one_line": the same without line
+    // breaks, where boilerplate is found by sentence.
+    let inputs = SIZES.iter().flat_map(|&docs| {
+        let lined = texts(docs);
+        let flat = lined.iter().map(|t| t.replace('\n', " ")).collect();
+        [("docs", docs, lined), ("one_line", docs, flat)]
+    });
+    for (name, docs, texts) in inputs {
         let (profiles, prose, has_prose) = with_lines(&texts);
         let counted = vec![true; docs];
         let settings = boilerplate::Settings {
@@ -225,7 +231,7 @@ fn boilerplate(c: &mut Criterion) {
             inline: true,
         };
         g.throughput(both(&texts));
-        g.bench_with_input(BenchmarkId::new("docs", docs), &docs, |b, _| {
+        g.bench_with_input(BenchmarkId::new(name, docs), &docs, |b, _| {
             b.iter_batched_ref(
                 || prose.clone(),
                 |prose| {
