@@ -682,12 +682,9 @@ fn count(
     // Most keys occur once. Two bitmaps find the keys seen more than once
     // (and, rarely, a few more by collision), so that only those are
     // sorted and counted exactly.
+    // At most a key per line and sentence.
     let total: usize = counted_docs()
-        .map(|(_, p)| {
-            let mut n = 0;
-            keys(p, &mut |_| n += 1);
-            n
-        })
+        .map(|(_, p)| p.lines.len() + p.sentences.len())
         .sum::<usize>()
         .max(1);
     let bits = (total * 16).next_power_of_two().max(1 << 12);
