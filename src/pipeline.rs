@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! profile (tokenize, shingle, line keys; parallel) → exact groups
-//!   → boilerplate (line and template frequencies) → mask boilerplate
+//!   → boilerplate (line, sentence, template counts) → mask boilerplate
 //!   → sign (MinHash) → LSH candidates → verify (exact Jaccard)
 //!   → clusters → report
 //! ```

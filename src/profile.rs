@@ -2,9 +2,10 @@
 //!
 //! One pass over a document's text tokenizes it and computes everything
 //! later stages need: the shingle hashes, a hash of the whole normalized
-//! text (for exact duplicates) and, per line, the keys by which
-//! [`crate::boilerplate`] counts recurring lines and templates. Nothing
-//! after this pass reads the whole corpus text again.
+//! text (for exact duplicates) and, per line (and per sentence of a line
+//! too long for a paragraph), the keys by which [`crate::boilerplate`]
+//! counts recurring lines, sentences and templates. Nothing after this
+//! pass reads the whole corpus text again.
 
 use crate::normalize::{Unit, UnitChoice};
 use crate::shingle::{for_each_window, mix, window_count};
@@ -427,6 +428,14 @@ mod tests {
         Profiler::new(1, UnitChoice::Auto, 3).profile(text.as_bytes())
     }
 
+    /// The text of each `(start, end)` byte span.
+    fn slices(
+        text: &str,
+        spans: impl IntoIterator<Item = (u32, u32)>,
+    ) -> Vec<&str> {
+        spans.into_iter().map(|(s, e)| &text[s as usize..e as usize]).collect()
+    }
+
     #[test]
     fn exact_hash_ignores_case_and_punctuation() {
         let a = profile("The cat sat on the mat.");
@@ -443,13 +452,8 @@ mod tests {
     fn sentences_of_text_without_line_breaks() {
         let text = "Police closed the road. \"It was icy,\" a spokesman said.  Subscribe for unlimited access!";
         let p = profile(text);
-        let spans: Vec<&str> = p
-            .sentences
-            .iter()
-            .map(|s| &text[s.start as usize..s.end as usize])
-            .collect();
         assert_eq!(
-            spans,
+            slices(text, p.sentences.iter().map(|s| (s.start, s.end))),
             [
                 "Police closed the road.",
                 "\"It was icy,\" a spokesman said.",
@@ -461,14 +465,9 @@ mod tests {
         assert_eq!(tokens, [(0, 4), (4, 10), (10, 14)]);
         // The items of a menu are sentences too.
         let menu = "Home | Local news |Sport|  Weather in 5 days";
-        let p_menu = profile(menu);
-        let items: Vec<&str> = p_menu
-            .sentences
-            .iter()
-            .map(|s| &menu[s.start as usize..s.end as usize])
-            .collect();
+        let items = profile(menu).sentences;
         assert_eq!(
-            items,
+            slices(menu, items.iter().map(|s| (s.start, s.end))),
             ["Home", "Local news", "Sport", "Weather in 5 days"]
         );
         // A sentence has the key of a line of the same words.
@@ -498,13 +497,8 @@ mod tests {
     fn lines_have_spans_and_keys() {
         let text = "Headline here\n\n  Reporting by Ann Lee; Editing by Bo Wu.  \n...\nlast line";
         let p = profile(text);
-        let spans: Vec<&str> = p
-            .lines
-            .iter()
-            .map(|l| &text[l.start as usize..l.end as usize])
-            .collect();
         assert_eq!(
-            spans,
+            slices(text, p.lines.iter().map(|l| (l.start, l.end))),
             [
                 "Headline here",
                 "Reporting by Ann Lee; Editing by Bo Wu.",
