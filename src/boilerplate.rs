@@ -362,11 +362,10 @@ pub fn detect(
 }
 
 /// A document's sentences that recur (`recurs` says which keys do), in
-/// lines not in `marked`: each run
-/// of recurring sentences that holds at least [`SENTENCE_MIN_TOKENS`]
-/// tokens and opens its line after boilerplate (or the document's start),
-/// or closes it before boilerplate (or the document's end); one span per
-/// sentence.
+/// lines not in `marked`: each run of recurring sentences that holds at
+/// least [`SENTENCE_MIN_TOKENS`] tokens and opens its line after
+/// boilerplate (or the document's start), or closes it before boilerplate
+/// (or the document's end); one span per sentence.
 ///
 /// Boilerplate grows into text from the boilerplate around it, as a footer
 /// whose line break was lost does. Stock sentences that recur across
@@ -382,11 +381,11 @@ fn sentence_runs(
     let mut out = Vec::new();
     let mut line = 0;
     let mut run: Vec<Marked> = Vec::new();
+    let is_marked = |i: usize| {
+        marked.binary_search_by_key(&(i as u32), |m| m.line).is_ok()
+    };
     let flush = |run: &mut Vec<Marked>, out: &mut Vec<Marked>| {
         let tokens: u32 = run.iter().map(|s| s.tokens.1 - s.tokens.0).sum();
-        let is_marked = |i: usize| {
-            marked.binary_search_by_key(&(i as u32), |m| m.line).is_ok()
-        };
         let edge = match (run.first(), run.last()) {
             (Some(first), Some(last)) => {
                 let i = first.line as usize;
@@ -408,15 +407,13 @@ fn sentence_runs(
         while p.lines[line].token_end <= s.token_start {
             line += 1;
         }
-        let in_marked =
-            marked.binary_search_by_key(&(line as u32), |m| m.line).is_ok();
         let adjacent = run.last().is_some_and(|r| {
             r.line == line as u32 && r.tokens.1 == s.token_start
         });
         if !adjacent {
             flush(&mut run, &mut out);
         }
-        if in_marked || !recurs(s.key) {
+        if is_marked(line) || !recurs(s.key) {
             continue;
         }
         run.push(Marked {
