@@ -58,10 +58,16 @@ pub struct Params {
     pub unit: String,
     /// Cluster representative policy.
     pub keep: Keep,
+    /// Whether boilerplate was looked for.
+    pub boilerplate: bool,
     /// Documents a line must recur in to be boilerplate.
     pub boilerplate_min_docs: u32,
     /// Whether boilerplate counted in similarities.
     pub keep_boilerplate: bool,
+    /// Whether runs of lines enclosed by boilerplate were boilerplate too.
+    pub boilerplate_context: bool,
+    /// Whether sentences inside long lines were looked at.
+    pub boilerplate_inline: bool,
     /// Whether passages were looked for.
     pub passages: bool,
     /// Similarity at or above which spans are a passage.

@@ -172,10 +172,12 @@ clitest!(footers_without_line_breaks_are_found_by_sentence, |dir, cmd| {
     let inventory = of_type(&out, "boilerplate");
     assert!(!inventory.is_empty());
     assert!(inventory.iter().all(|t| t["inline"] == true), "{out}");
+    assert_eq!(summary(&out)["params"]["boilerplate_inline"], true);
 
     // Without sentences, the footer is not found and makes the briefs
     // near-duplicates.
     let out = dir.command().args(base).arg("--no-boilerplate-inline").stdout();
     assert!(of_type(&out, "boilerplate_span").is_empty(), "{out}");
     assert_eq!(pairs(&out), [("0".to_string(), "1".to_string())]);
+    assert_eq!(summary(&out)["params"]["boilerplate_inline"], false);
 });
