@@ -323,7 +323,8 @@ struct PassageArgs {
 
     /// Word pairs shared by more sentences than this, or than one in 6,000
     /// sentences if that is more (stock phrases), propose no passage
-    /// candidates.
+    /// candidates between documents (within one document: up to one in
+    /// 1,200 sentences).
     #[arg(long, default_value_t = 100, value_name = "N")]
     passage_max_bucket: usize,
 }
