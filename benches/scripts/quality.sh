@@ -37,6 +37,7 @@ for size in "${SIZES[@]}"; do
   "$BIN" scan --format json --no-progress -o "$c.report.jsonl" "$c.jsonl" || [ $? -eq 2 ]
   run --truth "$c.clusters.jsonl" --report "$c.report.jsonl"
   run --truth "$c.recaps.jsonl" --report "$c.report.jsonl"
+  python3 "$HERE/whole-recaps.py" "$c.jsonl" "$c.report.jsonl"
   run --truth "$c.spans.jsonl" --report "$c.report.jsonl" "$c.jsonl"
   # The same corpus without line breaks (each turned into a space, so that
   # byte offsets and the span truth still hold): boilerplate by sentence.
