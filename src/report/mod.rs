@@ -225,7 +225,8 @@ pub struct Summary {
     pub passage_windows: u64,
     /// Window pairs verified.
     pub passage_candidates: u64,
-    /// Sketch bins skipped as stock phrases.
+    /// Sketch bins skipped as stock phrases even within one document
+    /// (see [`crate::passage::DOC_WINDOWS_PER_BUCKET_SLOT`]).
     pub passage_oversized_buckets: u64,
 }
 
