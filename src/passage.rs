@@ -491,39 +491,43 @@ fn candidates(
             across: members.len() <= max_bucket,
         })
         .collect();
-    // A bin that links no documents matters only to windows that share it
-    // with another window of their document, its neighbour by id.
+    // A window links only to later members of its bins: a bin's last
+    // member has nothing to do there, nor, in a bin that links no
+    // documents, a member whose next one is of another document.
     let doc = |w: u32| doc_of[w as usize];
-    let mut of_window: Vec<(u32, u32)> = bins
+    // `(window, bin, the window's place among the bin's members)`: with
+    // the place, no search of a large bin (thousands of windows in a large
+    // corpus, a cache miss per step) for the members after it.
+    let mut of_window: Vec<(u32, u32, u32)> = bins
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, bin)| {
             let b = bin.members;
             b.iter().enumerate().filter_map(move |(j, &(_, w))| {
-                let paired = |k: Option<usize>| {
-                    k.and_then(|k| b.get(k))
-                        .is_some_and(|n| doc(n.1) == doc(w))
+                let next = b.get(j + 1);
+                let links = if bin.across {
+                    next.is_some()
+                } else {
+                    next.is_some_and(|n| doc(n.1) == doc(w))
                 };
-                (bin.across || paired(j.checked_sub(1)) || paired(Some(j + 1)))
-                    .then_some((w, i as u32))
+                links.then_some((w, i as u32, j as u32))
             })
         })
         .collect();
-    of_window.par_sort_unstable_by_key(|&pair| packed(pair));
+    of_window.par_sort_unstable_by_key(|&(w, bin, _)| packed((w, bin)));
     let need = (MIN_EVIDENCE * EVIDENCE_SCALE) as u32;
     let pairs = of_window
         .par_chunk_by(|x, y| x.0 == y.0)
         .map_init(Vec::<(u32, u16)>::new, |acc, mine| {
             let x = mine[0].0;
             acc.clear();
-            for &(_, bin) in mine {
+            for &(_, bin, place) in mine {
                 let Bin { members, weight, across } = bins[bin as usize];
                 // Members are sorted by window: take the later ones, all of
                 // them in a small bin, the next few in a large one, and in
                 // a bin that links no documents those of x's document
                 // (whose windows have consecutive ids).
-                let later =
-                    &members[members.partition_point(|&(_, w)| w <= x)..];
+                let later = &members[place as usize + 1..];
                 let pairs = later.iter().map(|&(_, y)| (y, weight));
                 if !across {
                     let doc = doc_of[x as usize];
