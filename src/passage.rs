@@ -31,7 +31,6 @@
 //! 3-gram sets, and a kind: `verbatim` (the same words), `near` (3-gram
 //! Jaccard of at least 0.5: few local edits) or `rewrite`.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -635,18 +634,29 @@ impl Idf {
         // Distinct stems are far fewer than stem occurrences.
         let size = (stems / 8).next_power_of_two().clamp(1 << 12, 1 << 20);
         let mask = (size - 1) as u32;
-        let counts: Vec<AtomicU32> =
-            (0..size).map(|_| AtomicU32::new(0)).collect();
-        per_doc.par_iter().for_each(|(_, _, s)| {
-            for &x in s {
-                counts[(x & mask) as usize].fetch_add(1, Ordering::Relaxed);
-            }
-        });
+        // Counted per thread, in plain counters, then summed: shared
+        // atomic counters cost a locked instruction per stem (0.85 s of
+        // the c100k scan).
+        let part = per_doc.len().div_ceil(rayon::current_num_threads()).max(1);
+        let counts = per_doc
+            .par_chunks(part)
+            .map(|docs| {
+                let mut counts = vec![0u32; size];
+                for x in docs.iter().flat_map(|d| &d.2) {
+                    counts[(x & mask) as usize] += 1;
+                }
+                counts
+            })
+            .reduce_with(|mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            })
+            .unwrap_or_else(|| vec![0; size]);
         let windows = windows as f64;
         let weights = counts
             .into_par_iter()
             .map(|c| {
-                let df = f64::from(c.into_inner());
+                let df = f64::from(c);
                 ((windows + 1.0) / (df + 0.5)).ln().max(0.01) as f32
             })
             .collect();
