@@ -31,7 +31,6 @@
 //! 3-gram sets, and a kind: `verbatim` (the same words), `near` (3-gram
 //! Jaccard of at least 0.5: few local edits) or `rewrite`.
 
-
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -490,54 +489,49 @@ fn candidates(
             across: members.len() <= max_bucket,
         })
         .collect();
-    // A window links only to later members of its bins: a bin's last
-    // member has nothing to do there, nor, in a bin that links no
-    // documents, a member whose next one is of another document.
+    // Per window, the members each of its bins links it to, as a range of
+    // `entries` with the bin's weight: `(window, from, to, weight)`.
+    // Members are sorted by window, so they are later members: all of them
+    // in a small bin, the next few in a large one, and in a bin that links
+    // no documents those of the window's document (whose windows have
+    // consecutive ids). Ranges rather than bin numbers spare the pairing
+    // loop a search of large bins (thousands of windows in a large corpus,
+    // a cache miss per step) and a lookup of the bin.
     let doc = |w: u32| doc_of[w as usize];
-    // `(window, bin, the window's place among the bin's members)`: with
-    // the place, no search of a large bin (thousands of windows in a large
-    // corpus, a cache miss per step) for the members after it.
-    let mut of_window: Vec<(u32, u32, u32)> = bins
+    let base = entries.as_ptr() as usize;
+    let mut of_window: Vec<(u32, u32, u32, u16)> = bins
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, bin)| {
+        .flat_map_iter(|bin| {
             let b = bin.members;
+            // Where the bin starts in `entries`.
+            let start = (b.as_ptr() as usize - base) / size_of::<(u32, u32)>();
             b.iter().enumerate().filter_map(move |(j, &(_, w))| {
-                let next = b.get(j + 1);
-                let links = if bin.across {
-                    next.is_some()
+                let later = &b[j + 1..];
+                let n = if !bin.across {
+                    later.iter().take_while(|m| doc(m.1) == doc(w)).count()
+                } else if b.len() <= FULL_BIN {
+                    later.len()
                 } else {
-                    next.is_some_and(|n| doc(n.1) == doc(w))
+                    later.len().min(BIN_LINKS)
                 };
-                links.then_some((w, i as u32, j as u32))
+                let from = (start + j + 1) as u32;
+                (n > 0).then_some((w, from, from + n as u32, bin.weight))
             })
         })
         .collect();
-    of_window.par_sort_unstable_by_key(|&(w, bin, _)| packed((w, bin)));
+    of_window.par_sort_unstable_by_key(|&(w, from, _, _)| packed((w, from)));
     let need = (MIN_EVIDENCE * EVIDENCE_SCALE) as u32;
     let pairs = of_window
         .par_chunk_by(|x, y| x.0 == y.0)
         .map_init(Vec::<(u32, u16)>::new, |acc, mine| {
             let x = mine[0].0;
             acc.clear();
-            for &(_, bin, place) in mine {
-                let Bin { members, weight, across } = bins[bin as usize];
-                // Members are sorted by window: take the later ones, all of
-                // them in a small bin, the next few in a large one, and in
-                // a bin that links no documents those of x's document
-                // (whose windows have consecutive ids).
-                let later = &members[place as usize + 1..];
-                let pairs = later.iter().map(|&(_, y)| (y, weight));
-                if !across {
-                    let doc = doc_of[x as usize];
-                    acc.extend(
-                        pairs.take_while(|&(y, _)| doc_of[y as usize] == doc),
-                    );
-                } else if members.len() <= FULL_BIN {
-                    acc.extend(pairs);
-                } else {
-                    acc.extend(pairs.take(BIN_LINKS));
-                }
+            for &(_, from, to, weight) in mine {
+                acc.extend(
+                    entries[from as usize..to as usize]
+                        .iter()
+                        .map(|&(_, y)| (y, weight)),
+                );
             }
             // Sorting a few dozen entries beats a hash map per window.
             acc.sort_unstable_by_key(|e| e.0);
