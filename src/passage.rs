@@ -237,15 +237,29 @@ impl Windows {
                     .map(move |&window| WindowRef { doc: d as u32, window })
             })
             .collect();
-        let mut entries: Vec<(u32, u32)> = per_doc
-            .par_iter()
-            .zip(&first_id)
-            .flat_map_iter(|((_, sketches, _), &first)| {
-                sketches.split(|&v| v == SEPARATOR).zip(first..).flat_map(
-                    |(values, id)| values.iter().map(move |&v| (v, id)),
-                )
-            })
-            .collect();
+        // Every document's `(bin value, window)` entries, written in place
+        // into one vector (tens of millions of them in a large corpus).
+        let sizes_of =
+            per_doc.iter().map(|(ws, sketches, _)| sketches.len() - ws.len());
+        let mut entries = vec![(0u32, 0u32); sizes_of.clone().sum()];
+        let mut parts = Vec::with_capacity(per_doc.len());
+        let mut rest = entries.as_mut_slice();
+        for n in sizes_of {
+            let (part, tail) = rest.split_at_mut(n);
+            parts.push(part);
+            rest = tail;
+        }
+        parts.into_par_iter().zip(&per_doc).zip(&first_id).for_each(
+            |((part, (_, sketches, _)), &first)| {
+                let values =
+                    sketches.split(|&v| v == SEPARATOR).zip(first..).flat_map(
+                        |(values, id)| values.iter().map(move |&v| (v, id)),
+                    );
+                for (slot, entry) in part.iter_mut().zip(values) {
+                    *slot = entry;
+                }
+            },
+        );
         let idf = Idf::new(&per_doc, windows.len());
         drop(per_doc);
         entries.par_sort_unstable_by_key(|&pair| packed(pair));
