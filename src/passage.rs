@@ -504,7 +504,9 @@ fn candidates(
         })
         .collect();
     // Per window, the members each of its bins links it to, as a range of
-    // `entries` with the bin's weight: `(window, from, to, weight)`.
+    // `entries` with the bin's weight: `(window, weight, count, from)`;
+    // `from` is 64 bits, since entries outnumber u32 past 10 million
+    // documents.
     // Members are sorted by window, so they are later members: all of them
     // in a small bin, the next few in a large one, and in a bin that links
     // no documents those of the window's document (whose windows have
@@ -513,7 +515,7 @@ fn candidates(
     // a cache miss per step) and a lookup of the bin.
     let doc = |w: u32| doc_of[w as usize];
     let base = entries.as_ptr() as usize;
-    let mut of_window: Vec<(u32, u32, u32, u16)> = bins
+    let mut of_window: Vec<(u32, u16, u16, u64)> = bins
         .par_iter()
         .flat_map_iter(|bin| {
             let b = bin.members;
@@ -528,21 +530,27 @@ fn candidates(
                 } else {
                     later.len().min(BIN_LINKS)
                 };
-                let from = (start + j + 1) as u32;
-                (n > 0).then_some((w, from, from + n as u32, bin.weight))
+                // A count over u16 (a document with 65,536 windows in one
+                // bin) keeps the first of them.
+                let n = n.min(usize::from(u16::MAX)) as u16;
+                let from = (start + j + 1) as u64;
+                (n > 0).then_some((w, bin.weight, n, from))
             })
         })
         .collect();
-    of_window.par_sort_unstable_by_key(|&(w, from, _, _)| packed((w, from)));
+    // Grouped by window; the order within a group does not matter, since
+    // the evidence of each pair is summed.
+    of_window.par_sort_unstable_by_key(|e| e.0);
     let need = (MIN_EVIDENCE * EVIDENCE_SCALE) as u32;
     let pairs = of_window
         .par_chunk_by(|x, y| x.0 == y.0)
         .map_init(Vec::<(u32, u16)>::new, |acc, mine| {
             let x = mine[0].0;
             acc.clear();
-            for &(_, from, to, weight) in mine {
+            for &(_, weight, n, from) in mine {
+                let from = from as usize;
                 acc.extend(
-                    entries[from as usize..to as usize]
+                    entries[from..from + usize::from(n)]
                         .iter()
                         .map(|&(_, y)| (y, weight)),
                 );
