@@ -419,7 +419,7 @@ fn sentence_runs(
         run.push(Marked {
             line: line as u32,
             tokens: (s.token_start, s.token_end),
-            sentence: true,
+            reason: Reason::Sentence,
             start: s.start,
             end: s.end,
             key: Some((s.key, Kind::Line)),
@@ -445,8 +445,8 @@ struct Marked {
     line: u32,
     /// Its tokens, `(start, end)`.
     tokens: (u32, u32),
-    /// True for a sentence inside the line, false for the whole line.
-    sentence: bool,
+    /// Why it is boilerplate.
+    reason: Reason,
     /// Byte span.
     start: u32,
     /// End of the byte span.
@@ -462,7 +462,11 @@ impl Marked {
         Marked {
             line: line as u32,
             tokens: (l.token_start, l.token_end),
-            sentence: false,
+            reason: if key.is_some() {
+                Reason::Recurring
+            } else {
+                Reason::Context
+            },
             start: l.start,
             end: l.end,
             key,
@@ -549,11 +553,7 @@ fn inventory(
                     start: s.start,
                     end: s.end,
                     template: s.key.map(|(k, _)| id(k)),
-                    reason: match (s.key, s.sentence) {
-                        (None, _) => Reason::Context,
-                        (Some(_), true) => Reason::Sentence,
-                        (Some(_), false) => Reason::Recurring,
-                    },
+                    reason: s.reason,
                 })
                 .collect()
         })
