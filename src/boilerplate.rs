@@ -338,9 +338,8 @@ pub fn detect(
             }
             if inline && !p.sentences.is_empty() {
                 let found = sentence_runs(p, &spans, |key| {
-                    line_stats.get(key).is_some_and(|s| {
-                        s.diverse && s.documents >= sentence_min_docs
-                    })
+                    let stats = line_stats.get(key);
+                    ok(stats.filter(|s| s.documents >= sentence_min_docs))
                 });
                 if !found.is_empty() {
                     spans.extend(found);
@@ -381,9 +380,7 @@ fn sentence_runs(
     let mut out = Vec::new();
     let mut line = 0;
     let mut run: Vec<Marked> = Vec::new();
-    let is_marked = |i: usize| {
-        marked.binary_search_by_key(&(i as u32), |m| m.line).is_ok()
-    };
+    let is_marked = |i: usize| has_line(marked, i as u32);
     let flush = |run: &mut Vec<Marked>, out: &mut Vec<Marked>| {
         let tokens: u32 = run.iter().map(|s| s.tokens.1 - s.tokens.0).sum();
         let edge = match (run.first(), run.last()) {
@@ -788,11 +785,16 @@ fn diverse(sample: &[u32; SAMPLE_DOCS], sigs: &Signatures) -> bool {
     2 * copies < docs.len() - 1
 }
 
+/// True when spans `marked`, sorted by line, include line `line` whole or
+/// in part.
+fn has_line(marked: &[Marked], line: u32) -> bool {
+    marked.binary_search_by_key(&line, |m| m.line).is_ok()
+}
+
 /// Lines that are boilerplate by context, given the recurring ones
 /// (`marked`, sorted by line).
 fn context_lines(lines: &[Line], marked: &[Marked]) -> Vec<u32> {
-    let is_marked =
-        |i: u32| marked.binary_search_by_key(&i, |m| m.line).is_ok();
+    let is_marked = |i: u32| has_line(marked, i);
     // Runs of unmarked lines.
     let mut runs: Vec<(u32, u32)> = Vec::new();
     let mut start = None;
