@@ -17,6 +17,7 @@ mod jsonl;
 mod source;
 
 use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -168,7 +169,17 @@ impl CorpusBuilder {
         if inputs.is_empty() {
             return Err(Error::config("no inputs given"));
         }
-        let (entries, mut diagnostics) = source::expand(inputs);
+        // Each input expanded on its own, so that every file knows which
+        // input it came from.
+        let mut entries = Vec::new();
+        let mut of_input = Vec::new();
+        let mut diagnostics = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let (found, diags) = source::expand(std::slice::from_ref(input));
+            of_input.extend(std::iter::repeat_n(i as u32, found.len()));
+            entries.extend(found);
+            diagnostics.extend(diags);
+        }
         if opts.strict {
             if let Some(d) = diagnostics.first() {
                 return Err(strict_error(d));
@@ -182,7 +193,8 @@ impl CorpusBuilder {
             diagnostics: Vec::new(),
             records: 0,
         };
-        for (entry, file) in entries.iter().zip(loaded) {
+        for ((entry, file), input) in entries.iter().zip(loaded).zip(of_input)
+        {
             let source =
                 u32::try_from(corpus.sources.len()).map_err(|_| {
                     Error::input("more than 4 billion input files")
@@ -198,6 +210,8 @@ impl CorpusBuilder {
             }
             corpus.sources.push(SourceFile {
                 name: entry.name().to_string(),
+                path: entry.path().map(Path::to_path_buf),
+                input,
                 data: file.data,
             });
         }
@@ -247,6 +261,10 @@ pub struct Document {
 #[derive(Debug)]
 struct SourceFile {
     name: String,
+    /// The file's path; `None` for standard input.
+    path: Option<PathBuf>,
+    /// Which of the inputs given to [`CorpusBuilder::build`] it came from.
+    input: u32,
     data: Data,
 }
 
@@ -319,6 +337,21 @@ impl Corpus {
     pub fn source_name(&self, doc: DocId) -> &str {
         let source = self.docs[doc.index()].source;
         self.sources.get(source as usize).map_or("", |s| s.name.as_str())
+    }
+
+    /// The path of the file a document came from; `None` for standard
+    /// input and for documents made by [`Corpus::from_texts`].
+    pub fn source_path(&self, doc: DocId) -> Option<&Path> {
+        let source = self.docs[doc.index()].source;
+        self.sources.get(source as usize).and_then(|s| s.path.as_deref())
+    }
+
+    /// Which of the inputs given to [`CorpusBuilder::build`] a document came
+    /// from, as an index into them; `None` for documents made by
+    /// [`Corpus::from_texts`].
+    pub fn input(&self, doc: DocId) -> Option<usize> {
+        let source = self.docs[doc.index()].source;
+        self.sources.get(source as usize).map(|s| s.input as usize)
     }
 
     /// The text of a document: its file's bytes, or its JSON field decoded.
@@ -561,5 +594,46 @@ mod tests {
         assert_eq!(corpus.skipped(), 1);
         assert_eq!(corpus.id(DocId(1)), "c");
         assert_eq!(&*corpus.text(DocId(1)), b"three");
+        assert_eq!(
+            (corpus.input(DocId(0)), corpus.source_path(DocId(0))),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn documents_know_their_input_and_file() {
+        let dir = std::env::temp_dir()
+            .join(format!("rehash-corpus-inputs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("folder")).unwrap();
+        std::fs::write(dir.join("one.txt"), "first text").unwrap();
+        std::fs::write(dir.join("folder/a.txt"), "second text").unwrap();
+        std::fs::write(
+            dir.join("folder/b.jsonl"),
+            "{\"text\":\"x y\"}\n{\"text\":\"z\"}\n",
+        )
+        .unwrap();
+        let inputs = [
+            Input::Path(dir.join("one.txt")),
+            Input::Path(dir.join("missing.txt")),
+            Input::Path(dir.join("folder")),
+        ];
+        let corpus = CorpusBuilder::new().build(&inputs).unwrap();
+        let got: Vec<(Option<usize>, Option<PathBuf>)> = corpus
+            .ids()
+            .map(|d| {
+                (corpus.input(d), corpus.source_path(d).map(Path::to_path_buf))
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(0), Some(dir.join("one.txt"))),
+                (Some(2), Some(dir.join("folder/a.txt"))),
+                (Some(2), Some(dir.join("folder/b.jsonl"))),
+                (Some(2), Some(dir.join("folder/b.jsonl"))),
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

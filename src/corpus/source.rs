@@ -94,6 +94,14 @@ impl Entry {
             Entry::Stdin => "<stdin>",
         }
     }
+
+    /// The file's path; `None` for standard input.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        match self {
+            Entry::File { path, .. } => Some(path),
+            Entry::Stdin => None,
+        }
+    }
 }
 
 /// Expands inputs into files: folders are walked recursively, each
