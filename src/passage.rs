@@ -163,6 +163,26 @@ pub fn find(
     (candidates.align(corpus, profiles, settings), stats)
 }
 
+/// Like [`find`], but only passages between a document `d` with
+/// `drafts[d]` and one without: what `rehash check` reports. Pairs of
+/// other documents are not aligned, which is most of the cost they would
+/// have.
+pub fn find_between(
+    corpus: &Corpus,
+    profiles: &[DocProfile],
+    skip: &[bool],
+    masked: &[Vec<(u32, u32)>],
+    settings: &Settings,
+    drafts: &[bool],
+) -> (Vec<Passage>, Stats) {
+    let windows = Windows::new(corpus, profiles, skip, masked, settings.seed);
+    let candidates = windows.candidates_where(settings.max_bucket, |a, b| {
+        drafts[a as usize] != drafts[b as usize]
+    });
+    let stats = candidates.stats();
+    (candidates.align(corpus, profiles, settings), stats)
+}
+
 /// Step 1: every document's sentence windows, sketched, with the windows'
 /// stem frequencies.
 #[derive(Clone, Debug)]
@@ -281,6 +301,16 @@ impl Windows {
     /// enough to be evidence; see [`Settings::max_bucket`]. The sketches
     /// are dropped.
     pub fn candidates(self, max_bucket: usize) -> Candidates {
+        self.candidates_where(max_bucket, |_, _| true)
+    }
+
+    /// Like [`Windows::candidates`], keeping only the pairs of documents
+    /// `(a, b)`, `a <= b`, for which `keep(a, b)` is true.
+    pub fn candidates_where(
+        self,
+        max_bucket: usize,
+        keep: impl Fn(u32, u32) -> bool + Sync,
+    ) -> Candidates {
         let Windows { windows, sizes, entries, idf, seed } = self;
         let cap = max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
         let doc_cap = cap.max(windows.len() / DOC_WINDOWS_PER_BUCKET_SLOT);
@@ -295,6 +325,7 @@ impl Windows {
                 let (a, b) = (windows[x as usize], windows[y as usize]);
                 ((a.doc, b.doc, x, y), evidence)
             })
+            .filter(|&((a, b, _, _), _)| keep(a, b))
             .collect();
         drop(pairs);
         scored.par_sort_unstable();
