@@ -92,5 +92,5 @@ pub use crate::corpus::{
 pub use crate::diagnostic::{Action, Diagnostic, DiagnosticKind};
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::normalize::{Unit, UnitChoice};
-pub use crate::pipeline::{NoProgress, Pipeline, Progress};
+pub use crate::pipeline::{NoProgress, Pipeline, Progress, Role};
 pub use crate::report::Report;

@@ -21,8 +21,8 @@ use crate::normalize::UnitChoice;
 use crate::passage;
 use crate::profile::{DocProfile, Profiler, template_text};
 use crate::report::{
-    BoilerplateSpan, BoilerplateTemplate, Cluster, DocInfo, Duplicate,
-    DuplicateKind, Params, PassageReport, Report, Summary,
+    BoilerplateSpan, BoilerplateTemplate, Check, CheckSummary, Cluster,
+    DocInfo, Duplicate, DuplicateKind, Params, PassageReport, Report, Summary,
 };
 use crate::tokenize::Tokenizer;
 use crate::verify::{Overlap, make_set, overlap};
@@ -89,8 +89,48 @@ impl Pipeline {
         corpus: &Corpus,
         progress: &dyn Progress,
     ) -> Report {
+        self.run_inner(corpus, None, progress)
+    }
+
+    /// Checks drafts against an index: `roles[d]` says whether document
+    /// `d` is a draft, a document of the index, or neither. The report
+    /// keeps only what links a draft to the index: near-duplicate pairs,
+    /// passages, and the drafts' boilerplate spans (with the templates
+    /// they match); it has no clusters, and [`Report::check`] counts the
+    /// drafts. Boilerplate is learned from drafts and index together.
+    ///
+    /// # Panics
+    ///
+    /// If `roles` does not have one entry per document.
+    pub fn check_with_progress(
+        &self,
+        corpus: &Corpus,
+        roles: &[Role],
+        progress: &dyn Progress,
+    ) -> Report {
+        assert_eq!(roles.len(), corpus.len(), "one role per document");
+        self.run_inner(corpus, Some(roles), progress)
+    }
+
+    fn run_inner(
+        &self,
+        corpus: &Corpus,
+        roles: Option<&[Role]>,
+        progress: &dyn Progress,
+    ) -> Report {
         let cfg = &self.config;
         let n = corpus.len();
+        let role = |d: usize| roles.map_or(Role::Index, |r| r[d]);
+        // What a report keeps: everything, or in a check what links a
+        // draft to the index.
+        let linked = |a: DocId, b: DocId| {
+            roles.is_none_or(|r| {
+                matches!(
+                    (r[a.index()], r[b.index()]),
+                    (Role::Draft, Role::Index) | (Role::Index, Role::Draft)
+                )
+            })
+        };
 
         progress.stage("shingling", n as u64);
         let (mut profiles, mut prose, has_prose) =
@@ -105,7 +145,14 @@ impl Pipeline {
 
         progress.stage("boilerplate", 0);
         let min_docs = cfg.boilerplate_min_docs(n);
-        let counted: Vec<bool> = is_copy.iter().map(|&c| !c).collect();
+        // A check ignores a draft's own file found among the index inputs,
+        // and looks at every draft, even one that repeats another.
+        let ignored = |d: usize| role(d) == Role::Ignored;
+        let skip: Vec<bool> = (0..n)
+            .map(|d| ignored(d) || (is_copy[d] && role(d) != Role::Draft))
+            .collect();
+        let counted: Vec<bool> =
+            (0..n).map(|d| !is_copy[d] && !ignored(d)).collect();
         let m = cfg.num_perm as usize;
         let (boilerplate, masks) = if cfg.boilerplate {
             let settings = boilerplate::Settings {
@@ -133,7 +180,7 @@ impl Pipeline {
         let sigs = sign(&profiles, &masks, m);
 
         let reps: Vec<u32> =
-            (0..n as u32).filter(|&d| !is_copy[d as usize]).collect();
+            (0..n as u32).filter(|&d| !skip[d as usize]).collect();
         progress.stage("lsh", 0);
         let cands = candidate_pairs(&sigs, &reps, cfg.banding, cfg.max_bucket);
         progress.stage("verifying", cands.pairs.len() as u64);
@@ -146,14 +193,22 @@ impl Pipeline {
             cfg.threshold,
             progress,
         );
-        let clusters = clusters(n, &duplicates, &profiles, cfg.keep);
+        duplicates.retain(|d| linked(d.a, d.b));
+        let clusters = if roles.is_some() {
+            Vec::new()
+        } else {
+            clusters(n, &duplicates, &profiles, cfg.keep)
+        };
 
         progress.stage("report", 0);
         let mut docs = BTreeMap::new();
-        for c in &clusters {
-            for &m in &c.members {
-                docs.insert(m, doc_info(corpus, m, &profiles[m.index()]));
-            }
+        let shown = clusters
+            .iter()
+            .flat_map(|c| c.members.iter().copied())
+            .chain(duplicates.iter().flat_map(|d| [d.a, d.b]));
+        for m in shown {
+            docs.entry(m)
+                .or_insert_with(|| doc_info(corpus, m, &profiles[m.index()]));
         }
         let (passages, passage_stats) = if cfg.passages {
             progress.stage("passages", 0);
@@ -168,15 +223,53 @@ impl Pipeline {
                 max_bucket: cfg.passage_max_bucket,
                 seed: SEED,
             };
-            passage::find(corpus, &profiles, &is_copy, &masked, &settings)
+            match roles {
+                None => passage::find(
+                    corpus, &profiles, &is_copy, &masked, &settings,
+                ),
+                Some(roles) => {
+                    let drafts: Vec<bool> =
+                        roles.iter().map(|&r| r == Role::Draft).collect();
+                    passage::find_between(
+                        corpus, &profiles, &skip, &masked, &settings, &drafts,
+                    )
+                }
+            }
         } else {
             (Vec::new(), passage::Stats::default())
         };
         progress.stage("report", 0);
         let passages = passage_reports(corpus, passages);
         link_passages(&mut duplicates, &passages);
-        let (templates, spans) =
+        let (mut templates, mut spans) =
             boilerplate_report(corpus, &profiles, &boilerplate, cfg.unit);
+        let check = roles.map(|roles| {
+            spans.retain(|s| roles[s.doc.index()] == Role::Draft);
+            let used: std::collections::BTreeSet<u32> =
+                spans.iter().filter_map(|s| s.template).collect();
+            templates.retain(|t| used.contains(&t.id));
+            let count = |r: Role| roles.iter().filter(|&&x| x == r).count();
+            let links = duplicates.iter().map(|d| (d.a, d.b)).chain(
+                passages.iter().map(|p| (p.passage.a.doc, p.passage.b.doc)),
+            );
+            let flagged: std::collections::BTreeSet<DocId> = links
+                .flat_map(|(a, b)| [a, b])
+                .filter(|d| roles[d.index()] == Role::Draft)
+                .collect();
+            let drafts: Vec<DocId> = (0..n as u32)
+                .map(DocId)
+                .filter(|d| roles[d.index()] == Role::Draft)
+                .collect();
+            Check {
+                drafts,
+                summary: CheckSummary {
+                    drafts: count(Role::Draft) as u64,
+                    index: count(Role::Index) as u64,
+                    ignored: count(Role::Ignored) as u64,
+                    flagged: flagged.len() as u64,
+                },
+            }
+        });
         let ids = corpus.ids().map(|d| corpus.id(d).to_string()).collect();
         let summary = Summary {
             documents: n as u64,
@@ -233,8 +326,21 @@ impl Pipeline {
             ids,
             docs,
             summary,
+            check,
         }
     }
+}
+
+/// A document's part in a check (see [`Pipeline::check_with_progress`]).
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Hash)]
+pub enum Role {
+    /// A document being checked.
+    Draft,
+    /// A document the drafts are checked against.
+    Index,
+    /// Neither: left out, as a draft's own file found again among the
+    /// index inputs is.
+    Ignored,
 }
 
 /// Verifies candidate pairs by the exact Jaccard similarity of their

@@ -9,7 +9,7 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use super::{DuplicateKind, Params, Report, Summary};
+use super::{CheckSummary, DuplicateKind, Params, Report, Summary};
 use crate::boilerplate::Reason;
 use crate::diagnostic::Diagnostic;
 use crate::passage::PassageKind;
@@ -32,6 +32,9 @@ pub enum Message<'a> {
     Boilerplate(BoilerplateMsg<'a>),
     /// One boilerplate line (or sentence) of one document.
     BoilerplateSpan(BoilerplateSpanMsg<'a>),
+    /// What a check of drafts against an index looked at and found; only
+    /// in the report of `rehash check`, just before the summary.
+    Check(Cow<'a, CheckSummary>),
     /// Totals and settings; always the last line.
     Summary(SummaryMsg<'a>),
 }
@@ -255,6 +258,8 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             reason: s.reason,
         })
     });
+    let check =
+        report.check.iter().map(|c| Message::Check(Cow::Borrowed(&c.summary)));
     let summary = std::iter::once(Message::Summary(SummaryMsg {
         summary: Cow::Borrowed(&report.summary),
         params: Cow::Borrowed(&report.params),
@@ -265,6 +270,7 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
         .chain(clusters)
         .chain(passages)
         .chain(spans)
+        .chain(check)
         .chain(summary)
 }
 

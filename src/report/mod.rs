@@ -40,6 +40,38 @@ pub struct Report {
     pub docs: BTreeMap<DocId, DocInfo>,
     /// Totals.
     pub summary: Summary,
+    /// For a check of drafts against an index, what was checked.
+    pub check: Option<Check>,
+}
+
+/// The drafts of a check, and its totals.
+#[derive(Clone, Debug, Default, Eq, PartialEq)]
+pub struct Check {
+    /// The drafts, in input order.
+    pub drafts: Vec<DocId>,
+    /// Totals.
+    pub summary: CheckSummary,
+}
+
+impl Check {
+    /// True when `doc` is a draft.
+    pub fn is_draft(&self, doc: DocId) -> bool {
+        self.drafts.binary_search(&doc).is_ok()
+    }
+}
+
+/// What a check looked at and found (see
+/// [`crate::Pipeline::check_with_progress`]).
+#[derive(Clone, Debug, Default, Eq, PartialEq, Serialize, Deserialize)]
+pub struct CheckSummary {
+    /// Drafts checked.
+    pub drafts: u64,
+    /// Documents of the index they were checked against.
+    pub index: u64,
+    /// Documents left out: drafts' own files found among the index inputs.
+    pub ignored: u64,
+    /// Drafts with at least one near-duplicate or passage in the index.
+    pub flagged: u64,
 }
 
 /// The settings of a scan, reported with its results.

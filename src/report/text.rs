@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use super::{DuplicateKind, PassageReport, Report};
+use super::{Check, Duplicate, DuplicateKind, PassageReport, Report};
 use crate::corpus::DocId;
 use crate::passage::PassageKind;
 
@@ -58,6 +58,9 @@ pub fn write<W: io::Write>(
     opts: &TextOptions,
 ) -> io::Result<()> {
     let paint = Paint::new(opts.color);
+    if let Some(check) = &report.check {
+        return write_check(w, report, check, paint);
+    }
     let mut pairs_of: BTreeMap<DocId, Vec<usize>> = BTreeMap::new();
     for (i, d) in report.duplicates.iter().enumerate() {
         pairs_of.entry(d.a).or_default().push(i);
@@ -159,49 +162,184 @@ fn write_passages<W: io::Write>(
         ))
     )?;
     for r in shown.iter().take(SHOWN_PASSAGES) {
-        let p = &r.passage;
-        let kind = match p.kind {
-            PassageKind::Verbatim => "verbatim",
-            PassageKind::Near => "near",
-            PassageKind::Rewrite => "rewrite",
-        };
-        let (a, b) = (r.at.0, r.at.1);
-        let where_ = if p.a.doc == p.b.doc {
-            format!("{} {}:{} ↔ {}:{}", report.id(p.a.doc), a.0, a.1, b.0, b.1)
-        } else {
-            format!(
-                "{} {}:{} ↔ {} {}:{}",
-                report.id(p.a.doc),
-                a.0,
-                a.1,
-                report.id(p.b.doc),
-                b.0,
-                b.1
-            )
-        };
-        writeln!(
-            w,
-            "  {}  {} {kind}  (3-gram Jaccard {:.2}, {}/{} words)",
-            paint.id(&where_),
-            paint.score(&format!("{:.4}", p.similarity)),
-            p.trigrams.jaccard(),
-            p.words.0,
-            p.words.1,
-        )?;
-        writeln!(w, "    {}", paint.dim(&format!("“{}”", r.quotes.0)))?;
-        writeln!(w, "    {}", paint.dim(&format!("“{}”", r.quotes.1)))?;
+        write_passage(w, report, r, paint, false)?;
     }
-    if shown.len() > SHOWN_PASSAGES {
+    write_more(w, shown.len(), SHOWN_PASSAGES, paint)?;
+    writeln!(w)
+}
+
+/// The report of a check: per draft with findings, its near-duplicates
+/// and passages in the index, the draft's side first; then totals.
+fn write_check<W: io::Write>(
+    mut w: W,
+    report: &Report,
+    check: &Check,
+    paint: Paint,
+) -> io::Result<()> {
+    // Each link's draft, and whether the draft is its second side.
+    let draft_of = |a: DocId, b: DocId| {
+        if check.is_draft(a) { (a, false) } else { (b, true) }
+    };
+    type Found<'r> = (Vec<&'r Duplicate>, Vec<(&'r PassageReport, bool)>);
+    let mut found: BTreeMap<DocId, Found<'_>> = BTreeMap::new();
+    for d in &report.duplicates {
+        found.entry(draft_of(d.a, d.b).0).or_default().0.push(d);
+    }
+    for r in &report.passages {
+        let (draft, swap) = draft_of(r.passage.a.doc, r.passage.b.doc);
+        found.entry(draft).or_default().1.push((r, swap));
+    }
+    let mut budget = SHOWN_PASSAGES;
+    for (&draft, (duplicates, passages)) in &found {
         writeln!(
             w,
             "{}",
-            paint.dim(&format!(
-                "  … and {} more; --format json lists them all",
-                thousands((shown.len() - SHOWN_PASSAGES) as u64)
+            paint.bold(&format!(
+                "{} · {} · {}",
+                report.id(draft),
+                count(duplicates.len() as u64, "near-duplicate"),
+                count(passages.len() as u64, "passage"),
             ))
         )?;
+        for d in duplicates {
+            let (other, swap) =
+                if d.a == draft { (d.b, false) } else { (d.a, true) };
+            let (sign, kind) = match d.kind {
+                DuplicateKind::Exact => ("=", "exact"),
+                DuplicateKind::Near => ("~", "near"),
+            };
+            let (mine, theirs) = if swap {
+                (d.overlap.containment_b(), d.overlap.containment_a())
+            } else {
+                (d.overlap.containment_a(), d.overlap.containment_b())
+            };
+            writeln!(
+                w,
+                "  {sign} {}  {} {kind}  (estimate {:.4}, containment {mine:.2}/{theirs:.2})",
+                paint.id(report.id(other)),
+                paint.score(&format!("{:.4}", d.overlap.jaccard())),
+                d.estimate,
+            )?;
+        }
+        let shown = passages.len().min(budget);
+        for &(r, swap) in &passages[..shown] {
+            write_passage(&mut w, report, r, paint, swap)?;
+        }
+        write_more(&mut w, passages.len(), shown, paint)?;
+        budget -= shown;
+        writeln!(w)?;
     }
-    writeln!(w)
+    let s = &report.summary;
+    let c = &check.summary;
+    let mut line = format!(
+        "{} checked against {}: ",
+        count(c.drafts, "draft"),
+        count(c.index, "document"),
+    );
+    if c.flagged == 0 {
+        line += "nothing found";
+    } else {
+        line += &format!(
+            "{} with findings ({}, {})",
+            thousands(c.flagged),
+            count(s.duplicates, "near-duplicate"),
+            count(s.passages, "passage"),
+        );
+    }
+    writeln!(w, "{}", paint.bold(&line))?;
+    if c.ignored > 0 {
+        writeln!(
+            w,
+            "{} of the index left out: the drafts' own files",
+            count(c.ignored, "document"),
+        )?;
+    }
+    if s.skipped > 0 || s.skipped_files > 0 {
+        writeln!(
+            w,
+            "{} and {} skipped (see diagnostics)",
+            count(s.skipped, "record"),
+            count(s.skipped_files, "file"),
+        )?;
+    }
+    w.flush()
+}
+
+/// One passage: where, score and kind, then both quotes; `b` first when
+/// `swap`.
+fn write_passage<W: io::Write>(
+    w: &mut W,
+    report: &Report,
+    r: &PassageReport,
+    paint: Paint,
+    swap: bool,
+) -> io::Result<()> {
+    let p = &r.passage;
+    let kind = match p.kind {
+        PassageKind::Verbatim => "verbatim",
+        PassageKind::Near => "near",
+        PassageKind::Rewrite => "rewrite",
+    };
+    let (mut a, mut b) = ((p.a.doc, r.at.0), (p.b.doc, r.at.1));
+    let (mut quote_a, mut quote_b) = (&r.quotes.0, &r.quotes.1);
+    let mut words = p.words;
+    if swap {
+        std::mem::swap(&mut a, &mut b);
+        std::mem::swap(&mut quote_a, &mut quote_b);
+        words = (words.1, words.0);
+    }
+    let ((doc_a, at_a), (doc_b, at_b)) = (a, b);
+    let where_ = if doc_a == doc_b {
+        format!(
+            "{} {}:{} ↔ {}:{}",
+            report.id(doc_a),
+            at_a.0,
+            at_a.1,
+            at_b.0,
+            at_b.1
+        )
+    } else {
+        format!(
+            "{} {}:{} ↔ {} {}:{}",
+            report.id(doc_a),
+            at_a.0,
+            at_a.1,
+            report.id(doc_b),
+            at_b.0,
+            at_b.1
+        )
+    };
+    writeln!(
+        w,
+        "  {}  {} {kind}  (3-gram Jaccard {:.2}, {}/{} words)",
+        paint.id(&where_),
+        paint.score(&format!("{:.4}", p.similarity)),
+        p.trigrams.jaccard(),
+        words.0,
+        words.1,
+    )?;
+    writeln!(w, "    {}", paint.dim(&format!("“{quote_a}”")))?;
+    writeln!(w, "    {}", paint.dim(&format!("“{quote_b}”")))
+}
+
+/// The line that says how many of `total` items were not shown.
+fn write_more<W: io::Write>(
+    w: &mut W,
+    total: usize,
+    shown: usize,
+    paint: Paint,
+) -> io::Result<()> {
+    if total <= shown {
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "{}",
+        paint.dim(&format!(
+            "  … and {} more; --format json lists them all",
+            thousands((total - shown) as u64)
+        ))
+    )
 }
 
 /// Templates listed in the text report; the JSON report lists all.
@@ -299,6 +437,12 @@ fn write_summary<W: io::Write>(
             thousands(s.candidates),
         ))
     )
+}
+
+/// `n` things: "1 passage", "2 passages", "1,000 passages".
+fn count(n: u64, one: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {one}{s}", thousands(n))
 }
 
 /// `1234567` as `1,234,567`.

@@ -1,6 +1,7 @@
 //! Library tests: oracles over generated corpora (LSH against brute force,
 //! estimates against exact values), determinism, and reading reports back.
 
+mod check;
 mod determinism;
 mod oracle;
 mod passages;

@@ -1,0 +1,134 @@
+//! Checking drafts against an index: the links a scan of the same corpus
+//! finds between drafts and index documents, and nothing else.
+
+use std::collections::BTreeSet;
+
+use rehash::corpus::DocId;
+use rehash::synth::{Spec, generate};
+use rehash::{Config, Corpus, NoProgress, Pipeline, Report, Role};
+
+fn corpus() -> Corpus {
+    let synth = generate(&Spec {
+        docs: 300,
+        words: 150,
+        dup_fraction: 0.3,
+        max_edit_rate: 0.2,
+        seed: 11,
+        ..Spec::default()
+    });
+    Corpus::from_texts(
+        synth.docs.iter().map(|d| (d.id.clone(), d.text.clone())),
+    )
+}
+
+/// Drafts and index documents linked by a duplicate or a passage.
+fn links(report: &Report) -> BTreeSet<(DocId, DocId, &'static str)> {
+    let dups = report.duplicates.iter().map(|d| (d.a, d.b, "duplicate"));
+    let passages = report
+        .passages
+        .iter()
+        .map(|p| (p.passage.a.doc, p.passage.b.doc, "passage"));
+    dups.chain(passages).collect()
+}
+
+#[test]
+fn a_check_reports_what_a_scan_finds_between_drafts_and_index() {
+    let corpus = corpus();
+    let pipeline = Pipeline::new(Config::default());
+    let scan = pipeline.run(&corpus);
+    // Every fifth document is a draft, the others the index.
+    let roles: Vec<Role> = (0..corpus.len())
+        .map(|d| if d % 5 == 0 { Role::Draft } else { Role::Index })
+        .collect();
+    let check = pipeline.check_with_progress(&corpus, &roles, &NoProgress);
+    let draft = |d: DocId| roles[d.index()] == Role::Draft;
+    let expected: BTreeSet<_> = links(&scan)
+        .into_iter()
+        .filter(|&(a, b, _)| draft(a) != draft(b))
+        .collect();
+    // Drafts that are exact copies of earlier documents are looked at in
+    // a check but skipped by a scan, so the check may find more; it must
+    // find everything the scan found.
+    let got = links(&check);
+    assert!(expected.len() > 20, "the corpus has links: {}", expected.len());
+    assert!(
+        got.is_superset(&expected),
+        "missing: {:?}",
+        expected.difference(&got)
+    );
+    assert!(got.iter().all(|&(a, b, _)| draft(a) != draft(b)));
+    // Passages the two have in common are the same spans. Similarities
+    // weigh words by rarity among the windows looked at, and a check
+    // looks at the drafts a scan skips as copies: they may differ a
+    // little.
+    let mut same = 0;
+    for p in &check.passages {
+        let sides = (p.passage.a, p.passage.b);
+        if let Some(q) =
+            scan.passages.iter().find(|q| (q.passage.a, q.passage.b) == sides)
+        {
+            let (p, q) = (&p.passage, &q.passage);
+            assert_eq!(
+                (p.words, p.matched, p.trigrams),
+                (q.words, q.matched, q.trigrams)
+            );
+            assert!((p.similarity - q.similarity).abs() < 0.01, "{p:?} {q:?}");
+            same += 1;
+        }
+    }
+    let scanned = expected.iter().filter(|l| l.2 == "passage").count();
+    assert!(
+        same >= scanned,
+        "{same} passages in both, {scanned} document pairs"
+    );
+    let summary = &check.check.as_ref().unwrap().summary;
+    assert_eq!(summary.drafts, 60);
+    assert_eq!(summary.index, 240);
+    let flagged: BTreeSet<DocId> = got
+        .iter()
+        .flat_map(|&(a, b, _)| [a, b])
+        .filter(|&d| draft(d))
+        .collect();
+    assert_eq!(summary.flagged, flagged.len() as u64);
+    assert!(check.clusters.is_empty());
+    assert!(check.boilerplate_spans.iter().all(|s| draft(s.doc)));
+    assert_eq!(check.summary.passages, check.passages.len() as u64);
+}
+
+#[test]
+fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
+    let story = "The Riverton council voted on Monday to approve a budget of 48 \
+                 million dollars for a new bridge over the Calder River, after \
+                 inspectors found cracked steel in the supports of the old span.";
+    let rewrite = "After inspectors found cracked steel supports in the old span, \
+                   Riverton's council on Monday approved 48 million dollars for a \
+                   new bridge across the Calder River.";
+    let other = "The harvest festival returns to the market square this weekend \
+                 with music, pies and a parade of tractors through the old town.";
+    let corpus = Corpus::from_texts([
+        ("draft", story),
+        ("draft-again", story),
+        ("draft-file-in-index", story),
+        ("rewrite", rewrite),
+        ("other", other),
+    ]);
+    let roles =
+        [Role::Draft, Role::Draft, Role::Ignored, Role::Index, Role::Index];
+    let report = Pipeline::new(Config::default()).check_with_progress(
+        &corpus,
+        &roles,
+        &NoProgress,
+    );
+    // The drafts are not reported as copies of the ignored file or of each
+    // other, and each of them is found rewritten in the index.
+    assert!(report.duplicates.is_empty(), "{:?}", report.duplicates);
+    let linked: Vec<(u32, u32)> = report
+        .passages
+        .iter()
+        .map(|p| (p.passage.a.doc.0, p.passage.b.doc.0))
+        .collect();
+    assert_eq!(linked, [(0, 3), (1, 3)]);
+    let summary = &report.check.as_ref().unwrap().summary;
+    assert_eq!((summary.drafts, summary.index, summary.ignored), (2, 2, 1));
+    assert_eq!(summary.flagged, 2);
+}
