@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use rehash::{Pipeline, Progress, Result, report};
+use rehash::{Pipeline, Progress, Result, Role, report};
 
 /// Find near-duplicate documents, rewritten passages and boilerplate in
 /// text corpora, and show where texts overlap.
@@ -31,6 +31,17 @@ enum Command {
     /// (detected by magic bytes), and standard input (-). Exits 0 when all
     /// input was read, 2 when anything was skipped or on error.
     Scan(ScanArgs),
+
+    /// Check drafts against published and wire articles.
+    ///
+    /// Reports what links each draft to the documents given with
+    /// --against: near-duplicates, and copied or rewritten passages with
+    /// both sides quoted, the draft's first. Boilerplate is learned from
+    /// drafts and index together and left out. A draft's own file found
+    /// again under --against is left out of the index. Exits 0 when
+    /// nothing was found, 1 when something was, 2 when input was skipped
+    /// (a skipped draft could hide a finding) or on error.
+    Check(CheckArgs),
 
     /// Score a scan against labelled data.
     ///
@@ -111,6 +122,21 @@ struct ScanArgs {
     /// Files or folders to scan; - reads standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    options: ScanOptions,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Drafts to check: files or folders; - reads standard input.
+    #[arg(required = true, value_name = "DRAFT")]
+    drafts: Vec<PathBuf>,
+
+    /// Files or folders to check against (published and wire articles);
+    /// repeat for more.
+    #[arg(short = 'a', long, required = true, value_name = "PATH")]
+    against: Vec<PathBuf>,
 
     #[command(flatten)]
     options: ScanOptions,
@@ -368,6 +394,9 @@ pub enum Outcome {
     Done,
     /// Some input was skipped or repaired; see the diagnostics on stderr.
     Diagnostics,
+    /// A check found something: a draft has a near-duplicate or a passage
+    /// in the index.
+    Found,
 }
 
 impl Outcome {
@@ -386,6 +415,7 @@ impl Outcome {
         match self {
             Outcome::Done => ExitCode::SUCCESS,
             Outcome::Diagnostics => ExitCode::from(2),
+            Outcome::Found => ExitCode::from(1),
         }
     }
 }
@@ -395,6 +425,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => {
             in_pool(args.options.output.threads, || scan(&args))
+        }
+        Command::Check(args) => {
+            in_pool(args.options.output.threads, || check(&args))
         }
         Command::Eval(args) => {
             in_pool(args.options.output.threads, || eval(&args))
@@ -426,19 +459,89 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
     let bar = opts.bar();
     let corpus = opts.corpus(&args.paths, &bar)?;
     let report = Pipeline::new(config).run_with_progress(&corpus, &bar);
+    write_report(opts, &report, &bar)?;
+    Ok(Outcome::of(Some(&corpus)))
+}
+
+fn check(args: &CheckArgs) -> Result<Outcome> {
+    let opts = &args.options;
+    let config = opts.config()?;
+    let bar = opts.bar();
+    let paths: Vec<PathBuf> =
+        args.drafts.iter().chain(&args.against).cloned().collect();
+    let corpus = opts.corpus(&paths, &bar)?;
+    let roles = roles(&corpus, args.drafts.len());
+    if !roles.contains(&Role::Draft) {
+        return Err(rehash::Error::input(
+            "no drafts to check: every draft input was empty or skipped",
+        ));
+    }
+    if !roles.contains(&Role::Index) {
+        return Err(rehash::Error::input(
+            "nothing to check against: every --against input was empty, skipped, or a draft",
+        ));
+    }
+    let report =
+        Pipeline::new(config).check_with_progress(&corpus, &roles, &bar);
+    write_report(opts, &report, &bar)?;
+    let found = report.check.as_ref().is_some_and(|c| c.summary.flagged > 0);
+    Ok(match Outcome::of(Some(&corpus)) {
+        Outcome::Done if found => Outcome::Found,
+        outcome => outcome,
+    })
+}
+
+/// Each document's role in a check: drafts come from the first `drafts`
+/// inputs; the rest is the index, except files that are drafts too.
+fn roles(corpus: &rehash::Corpus, drafts: usize) -> Vec<Role> {
+    use std::collections::HashSet;
+    let canonical =
+        |d| corpus.source_path(d).and_then(|p| std::fs::canonicalize(p).ok());
+    let is_draft = |d| corpus.input(d).is_some_and(|i| i < drafts);
+    let draft_files: HashSet<PathBuf> =
+        corpus.ids().filter(|&d| is_draft(d)).filter_map(canonical).collect();
+    // Documents of one file are consecutive: its path is looked up once.
+    let mut last: Option<(&str, bool)> = None;
+    corpus
+        .ids()
+        .map(|d| {
+            if is_draft(d) {
+                return Role::Draft;
+            }
+            let name = corpus.source_name(d);
+            let again = match last {
+                Some((n, again)) if n == name => again,
+                _ => {
+                    let again =
+                        canonical(d).is_some_and(|p| draft_files.contains(&p));
+                    last = Some((name, again));
+                    again
+                }
+            };
+            if again { Role::Ignored } else { Role::Index }
+        })
+        .collect()
+}
+
+/// Writes a scan's or check's report as the output options say.
+fn write_report(
+    opts: &ScanOptions,
+    report: &rehash::Report,
+    bar: &progress::Bar,
+) -> Result<()> {
     bar.stage("writing", 0);
     let color =
         output::use_color(opts.output.color, opts.output.output.is_some());
     opts.write(|w| match opts.output.format {
         Format::Text => report::text::write(
             w,
-            &report,
+            report,
             &report::text::TextOptions { color },
         ),
-        Format::Json => report::json::write(w, &report),
+        Format::Json => report::json::write(w, report),
     })?;
     bar.finish();
-    Ok(Outcome::of(Some(&corpus)))
+    Ok(())
 }
 
 fn eval(args: &EvalArgs) -> Result<Outcome> {

@@ -38,3 +38,33 @@ fn golden_seed_json() {
     let out = run(&["scan", "--format", "json", "fixtures/seed-article.txt"]);
     assert_golden("seed/scan.jsonl", &out);
 }
+
+#[test]
+fn golden_news_check_text() {
+    let out = command_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args([
+            "check",
+            "--color",
+            "never",
+            "fixtures/news/02-bridge-syndicated.txt",
+        ])
+        .args(["-a", "fixtures/news"])
+        .expect_code(1)
+        .stdout;
+    assert_golden("news/check.txt", &out);
+}
+
+#[test]
+fn golden_news_check_json() {
+    let out = command_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/news/02-bridge-syndicated.txt",
+        ])
+        .args(["-a", "fixtures/news"])
+        .expect_code(1)
+        .stdout;
+    assert_golden("news/check.jsonl", &out);
+}

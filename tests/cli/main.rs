@@ -7,6 +7,7 @@ mod macros;
 mod util;
 
 mod boilerplate;
+mod check;
 mod eval;
 mod golden;
 mod input;

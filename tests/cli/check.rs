@@ -1,0 +1,175 @@
+//! `rehash check`: drafts against an index, with an exit code to gate on.
+
+use crate::util::{fixture, of_type, records};
+
+/// The seed article cut at its wire credit line: the article, and the
+/// recap that rewrites it.
+fn seed_halves() -> (String, String) {
+    let text = std::fs::read_to_string(fixture("seed-article.txt")).unwrap();
+    let credit = text.find("Reporting by").unwrap();
+    let end = credit + text[credit..].find('\n').unwrap();
+    (text[..credit].to_string(), text[end + 1..].to_string())
+}
+
+clitest!(a_rewritten_draft_is_found_and_fails_the_check, |dir, cmd| {
+    let (article, recap) = seed_halves();
+    dir.create("published/article.txt", &article);
+    for name in ["01-bridge-council.txt", "05-school-board.txt"] {
+        let news = std::fs::read(fixture("news").join(name)).unwrap();
+        dir.create(&format!("published/{name}"), news);
+    }
+    dir.create("draft.txt", &recap);
+    let out = cmd
+        .args(["check", "--format", "json", "draft.txt", "-a", "published"])
+        .expect_code(1)
+        .stdout;
+    let passages = of_type(&out, "passage");
+    // Each recap paragraph (lines 1-5 of the draft; the fifth recaps two
+    // paragraphs) beside the article paragraph it rewrites.
+    let mut got: Vec<(u64, String, u64)> = passages
+        .iter()
+        .map(|p| {
+            (
+                p["a"]["line"].as_u64().unwrap(),
+                p["b"]["doc"].as_str().unwrap().to_string(),
+                p["b"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort_unstable();
+    let art = "published/article.txt".to_string();
+    let expected: Vec<(u64, String, u64)> =
+        [(2, 1), (3, 2), (4, 3), (5, 1), (5, 4), (6, 1)]
+            .into_iter()
+            .map(|(a, b)| (a, art.clone(), b))
+            .collect();
+    assert_eq!(got, expected);
+    for p in &passages {
+        assert_eq!(p["a"]["doc"], "draft.txt");
+        let (s, e) = (
+            p["a"]["start"].as_u64().unwrap(),
+            p["a"]["end"].as_u64().unwrap(),
+        );
+        assert!(s < e && e as usize <= recap.len());
+    }
+    let check = of_type(&out, "check");
+    assert_eq!(check.len(), 1);
+    assert_eq!(check[0]["drafts"], 1);
+    assert_eq!(check[0]["index"], 3);
+    assert_eq!(check[0]["flagged"], 1);
+    // Nothing but links of the draft, and no clusters.
+    for (kind, _) in records(&out) {
+        assert!(
+            ["passage", "boilerplate", "boilerplate_span", "check", "summary"]
+                .contains(&kind.as_str()),
+            "{kind}"
+        );
+    }
+    // The text report shows the draft's side first.
+    let text = dir
+        .command()
+        .args(["check", "draft.txt", "-a", "published"])
+        .expect_code(1)
+        .stdout;
+    assert!(
+        text.starts_with("draft.txt · 0 near-duplicates · 6 passages\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("draft.txt 4:31 ↔ published/article.txt 3:11"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 draft checked against 3 documents: 1 with findings"),
+        "{text}"
+    );
+});
+
+clitest!(a_draft_with_nothing_in_the_index_passes, |dir, cmd| {
+    let (article, _) = seed_halves();
+    dir.create("published/article.txt", article);
+    let storm = std::fs::read(fixture("news/07-storm-warning.txt")).unwrap();
+    dir.create("draft.txt", storm);
+    let out = cmd.args(["check", "draft.txt", "-a", "published"]).stdout();
+    eqnice!("1 draft checked against 1 document: nothing found\n", out);
+});
+
+clitest!(a_draft_inside_the_index_is_not_its_own_copy, |dir, cmd| {
+    // The news fixtures: 03 and 06 are copies, 07 has no relative.
+    let out = cmd
+        .args(["check", "--format", "json"])
+        .arg(fixture("news/07-storm-warning.txt"))
+        .arg("-a")
+        .arg(fixture("news"))
+        .stdout();
+    let check = &of_type(&out, "check")[0];
+    assert_eq!(
+        (check["index"].as_u64(), check["ignored"].as_u64()),
+        (Some(6), Some(1))
+    );
+    assert!(of_type(&out, "duplicate").is_empty());
+    // A copy elsewhere in the index is still found.
+    let out = dir
+        .command()
+        .args(["check", "--format", "json"])
+        .arg(fixture("news/03-harvest-festival.txt"))
+        .arg("-a")
+        .arg(fixture("news"))
+        .expect_code(1)
+        .stdout;
+    let dups = of_type(&out, "duplicate");
+    assert_eq!(dups.len(), 1);
+    assert_eq!(dups[0]["kind"], "exact");
+    assert!(
+        dups[0]["b"]
+            .as_str()
+            .unwrap()
+            .ends_with("06-harvest-festival-copy.txt")
+    );
+});
+
+clitest!(drafts_from_standard_input_are_checked, |dir, cmd| {
+    let (article, recap) = seed_halves();
+    dir.create("article.txt", article);
+    let out = cmd
+        .args(["check", "--format", "json", "-", "-a", "article.txt"])
+        .stdin(recap)
+        .expect_code(1)
+        .stdout;
+    assert_eq!(of_type(&out, "passage").len(), 6);
+    assert!(
+        of_type(&out, "passage").iter().all(|p| p["a"]["doc"] == "<stdin>")
+    );
+});
+
+clitest!(a_check_without_drafts_or_index_is_an_error, |dir, cmd| {
+    dir.create(
+        "a.txt",
+        "The council approved the bridge budget on Monday evening.",
+    );
+    let out = cmd.args(["check", "missing.txt", "-a", "a.txt"]).expect_code(2);
+    assert!(out.stderr.contains("no drafts to check"), "{}", out.stderr);
+    let out =
+        dir.command().args(["check", "a.txt", "-a", "a.txt"]).expect_code(2);
+    assert!(out.stderr.contains("nothing to check against"), "{}", out.stderr);
+    let out = dir.command().args(["check", "a.txt"]).expect_code(2);
+    assert!(out.stderr.contains("--against"), "{}", out.stderr);
+});
+
+clitest!(a_skipped_record_outranks_a_finding, |dir, cmd| {
+    let (article, recap) = seed_halves();
+    let line = |id: &str, text: &str| {
+        format!("{}\n", serde_json::json!({ "id": id, "text": text }))
+    };
+    dir.create("index.jsonl", line("article", &article) + "{not json\n");
+    dir.create("draft.txt", recap);
+    let out =
+        cmd.args(["check", "draft.txt", "-a", "index.jsonl"]).expect_code(2);
+    assert!(out.stderr.contains("index.jsonl"), "{}", out.stderr);
+    assert!(out.stdout.contains("1 with findings"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 record and 0 files skipped"),
+        "{}",
+        out.stdout
+    );
+});
