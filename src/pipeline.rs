@@ -443,45 +443,80 @@ fn passage_reports(
         })
         .collect();
     sides.par_sort_unstable();
-    let shown: Vec<(usize, bool, (u32, u32), String)> = sides
+    type Shown = (usize, bool, (u32, u32), u32, String);
+    let shown: Vec<Shown> = sides
         .par_chunk_by(|x, y| x.0 == y.0)
         .flat_map_iter(|group| {
             let text = corpus.text(group[0].0);
             let breaks: Vec<usize> =
                 memchr::memchr_iter(b'\n', &text).collect();
+            let paragraphs = paragraph_starts(&text, &breaks);
             group
                 .iter()
                 .map(|&(_, _, i, is_b)| {
                     let p = &passages[i];
                     let s = if is_b { p.b } else { p.a };
                     let at = position(&text, &breaks, s.start as usize);
+                    let paragraph = paragraphs
+                        .partition_point(|&p| p <= s.start as usize)
+                        as u32;
                     let quote = quote(&text[s.start as usize..s.end as usize]);
-                    (i, is_b, at, quote)
+                    (i, is_b, at, paragraph.max(1), quote)
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
     let mut at = vec![((0, 0), (0, 0)); passages.len()];
+    let mut paragraphs = vec![(0, 0); passages.len()];
     let mut quotes = vec![(String::new(), String::new()); passages.len()];
-    for (i, is_b, pos, q) in shown {
+    for (i, is_b, pos, paragraph, q) in shown {
         if is_b {
             at[i].1 = pos;
+            paragraphs[i].1 = paragraph;
             quotes[i].1 = q;
         } else {
             at[i].0 = pos;
+            paragraphs[i].0 = paragraph;
             quotes[i].0 = q;
         }
     }
     passages
         .into_iter()
-        .zip(at.into_iter().zip(quotes))
+        .zip(at.into_iter().zip(paragraphs).zip(quotes))
         .enumerate()
-        .map(|(i, (passage, (at, quotes)))| PassageReport {
+        .map(|(i, (passage, ((at, paragraphs), quotes)))| PassageReport {
             id: i as u32 + 1,
             passage,
             at,
+            paragraphs,
             quotes,
         })
+        .collect()
+}
+
+/// Byte offsets where the text's paragraphs start, in order: the first
+/// line with words after a blank line (or the text's start); in a text
+/// without blank lines between its lines, every line.
+fn paragraph_starts(text: &[u8], breaks: &[usize]) -> Vec<usize> {
+    let starts = std::iter::once(0).chain(breaks.iter().map(|&b| b + 1));
+    let ends = breaks.iter().copied().chain(std::iter::once(text.len()));
+    let lines: Vec<(usize, bool)> = starts
+        .zip(ends)
+        .map(|(s, e)| (s, text[s..e].iter().all(u8::is_ascii_whitespace)))
+        .collect();
+    let first = lines.iter().position(|&(_, blank)| !blank);
+    let last = lines.iter().rposition(|&(_, blank)| !blank);
+    let spaced = match (first, last) {
+        (Some(f), Some(l)) => lines[f..l].iter().any(|&(_, blank)| blank),
+        _ => false,
+    };
+    lines
+        .iter()
+        .enumerate()
+        .filter(|&(i, &(_, blank))| {
+            !blank && (!spaced || i == 0 || lines[i - 1].1)
+        })
+        .map(|(_, &(s, _))| s)
         .collect()
 }
 
@@ -792,5 +827,24 @@ mod tests {
         assert_eq!(opening(b"  Hello,\n\n  world  ", 5), "Hello, world");
         assert_eq!(opening(b"one two three four", 2), "one two…");
         assert_eq!(opening(b"...", 3), "");
+    }
+
+    #[test]
+    fn paragraphs_are_separated_by_blank_lines_or_are_lines() {
+        let starts = |text: &str| {
+            let breaks: Vec<usize> =
+                memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+            paragraph_starts(text.as_bytes(), &breaks)
+        };
+        // Blank lines (spaces count as blank) separate paragraphs of
+        // several lines.
+        let text = "\nHead\n\none\nstill one\n  \n\ntwo\n";
+        assert_eq!(starts(text), [1, 7, 25]);
+        assert_eq!(&text[25..28], "two");
+        // Without blank lines between them, every line is a paragraph;
+        // blank lines at either end do not change that.
+        assert_eq!(starts("\n\na\nb\nc\n\n"), [2, 4, 6]);
+        assert_eq!(starts("one line"), [0]);
+        assert!(starts(" \n ").is_empty());
     }
 }

@@ -82,6 +82,10 @@ pub struct SideMsg<'a> {
     pub line: u32,
     /// 1-based column of `start`, in characters.
     pub column: u32,
+    /// 1-based paragraph of `start`: paragraphs are separated by blank
+    /// lines, or in a text without blank lines are its lines.
+    #[serde(default)]
+    pub paragraph: u32,
 }
 
 /// A passage pair, `a` before `b` by (document, start).
@@ -218,18 +222,20 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
     });
     let passages = report.passages.iter().map(move |r| {
         let p = &r.passage;
-        let side =
-            |s: crate::passage::Side, (line, column): (u32, u32)| SideMsg {
-                doc: id(s.doc),
-                start: s.start,
-                end: s.end,
-                line,
-                column,
-            };
+        let side = |s: crate::passage::Side,
+                    (line, column): (u32, u32),
+                    paragraph: u32| SideMsg {
+            doc: id(s.doc),
+            start: s.start,
+            end: s.end,
+            line,
+            column,
+            paragraph,
+        };
         Message::Passage(PassageMsg {
             id: r.id,
-            a: side(p.a, r.at.0),
-            b: side(p.b, r.at.1),
+            a: side(p.a, r.at.0, r.paragraphs.0),
+            b: side(p.b, r.at.1, r.paragraphs.1),
             similarity: round4(p.similarity),
             kind: p.kind,
             jaccard: round4(p.trigrams.jaccard()),

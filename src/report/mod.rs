@@ -164,6 +164,9 @@ pub struct PassageReport {
     pub passage: Passage,
     /// 1-based line and column (in characters) where each side starts.
     pub at: ((u32, u32), (u32, u32)),
+    /// 1-based paragraph where each side starts: paragraphs are separated
+    /// by blank lines, or in a text without blank lines are its lines.
+    pub paragraphs: (u32, u32),
     /// Each side's text, whitespace collapsed, shortened in the middle
     /// when long.
     pub quotes: (String, String),

@@ -162,7 +162,7 @@ fn write_passages<W: io::Write>(
         ))
     )?;
     for r in shown.iter().take(SHOWN_PASSAGES) {
-        write_passage(w, report, r, paint, false)?;
+        write_passage(w, report, r, paint, false, View::Scan)?;
     }
     write_more(w, shown.len(), SHOWN_PASSAGES, paint)?;
     writeln!(w)
@@ -223,7 +223,7 @@ fn write_check<W: io::Write>(
         }
         let shown = passages.len().min(budget);
         for &(r, swap) in &passages[..shown] {
-            write_passage(&mut w, report, r, paint, swap)?;
+            write_passage(&mut w, report, r, paint, swap, View::Draft)?;
         }
         write_more(&mut w, passages.len(), shown, paint)?;
         budget -= shown;
@@ -265,6 +265,16 @@ fn write_check<W: io::Write>(
     w.flush()
 }
 
+/// How a passage's place is shown.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+enum View {
+    /// Both documents with line:column, as in a scan.
+    Scan,
+    /// In a check, under its draft's heading: paragraph and line:column of
+    /// the draft's side, then the index document's.
+    Draft,
+}
+
 /// One passage: where, score and kind, then both quotes; `b` first when
 /// `swap`.
 fn write_passage<W: io::Write>(
@@ -273,6 +283,7 @@ fn write_passage<W: io::Write>(
     r: &PassageReport,
     paint: Paint,
     swap: bool,
+    view: View,
 ) -> io::Result<()> {
     let p = &r.passage;
     let kind = match p.kind {
@@ -283,13 +294,26 @@ fn write_passage<W: io::Write>(
     let (mut a, mut b) = ((p.a.doc, r.at.0), (p.b.doc, r.at.1));
     let (mut quote_a, mut quote_b) = (&r.quotes.0, &r.quotes.1);
     let mut words = p.words;
+    let mut paragraphs = r.paragraphs;
     if swap {
         std::mem::swap(&mut a, &mut b);
         std::mem::swap(&mut quote_a, &mut quote_b);
         words = (words.1, words.0);
+        paragraphs = (paragraphs.1, paragraphs.0);
     }
     let ((doc_a, at_a), (doc_b, at_b)) = (a, b);
-    let where_ = if doc_a == doc_b {
+    let where_ = if view == View::Draft {
+        format!(
+            "¶{} {}:{} ↔ {} ¶{} {}:{}",
+            paragraphs.0,
+            at_a.0,
+            at_a.1,
+            report.id(doc_b),
+            paragraphs.1,
+            at_b.0,
+            at_b.1
+        )
+    } else if doc_a == doc_b {
         format!(
             "{} {}:{} ↔ {}:{}",
             report.id(doc_a),

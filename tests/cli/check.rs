@@ -46,6 +46,9 @@ clitest!(a_rewritten_draft_is_found_and_fails_the_check, |dir, cmd| {
     assert_eq!(got, expected);
     for p in &passages {
         assert_eq!(p["a"]["doc"], "draft.txt");
+        // The seed has no blank lines: its paragraphs are its lines.
+        assert_eq!(p["a"]["paragraph"], p["a"]["line"]);
+        assert_eq!(p["b"]["paragraph"], p["b"]["line"]);
         let (s, e) = (
             p["a"]["start"].as_u64().unwrap(),
             p["a"]["end"].as_u64().unwrap(),
@@ -76,7 +79,7 @@ clitest!(a_rewritten_draft_is_found_and_fails_the_check, |dir, cmd| {
         "{text}"
     );
     assert!(
-        text.contains("draft.txt 4:31 ↔ published/article.txt 3:11"),
+        text.contains("  ¶4 4:31 ↔ published/article.txt ¶3 3:11  "),
         "{text}"
     );
     assert!(

@@ -31,6 +31,7 @@ struct Side {
     end: usize,
     line: u64,
     column: u64,
+    paragraph: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,6 +295,12 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
                         text[..s.start].matches('\n').count() as u64 + 1
                     );
                     assert!(s.column >= 1 && matched <= words);
+                    // Generated texts separate their lines by one blank
+                    // line: each line is a paragraph.
+                    assert_eq!(
+                        s.paragraph,
+                        text[..s.start].matches("\n\n").count() as u64 + 1
+                    );
                 }
                 assert!(p.similarity >= summary.params.passage_min_similarity);
                 assert!(p.words_a >= summary.params.passage_min_words);
