@@ -373,6 +373,29 @@ impl Corpus {
         }
     }
 
+    /// For a document read from a JSON Lines record: the record's line as
+    /// it is in the input (without its line break), and where in it the
+    /// text field's string literal lies, quotes included. `None` for other
+    /// documents, and for records whose line was not valid UTF-8 (their
+    /// text was decoded lossily).
+    pub fn json_record(
+        &self,
+        doc: DocId,
+    ) -> Option<(&[u8], std::ops::Range<usize>)> {
+        let doc = &self.docs[doc.index()];
+        let TextLoc::Json { start, end } = doc.text else {
+            return None;
+        };
+        let data = self.sources[doc.source as usize].data.as_ref();
+        let (start, end) = (start as usize, end as usize);
+        let from = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+        let to = memchr::memchr(b'\n', &data[end..])
+            .map_or(data.len(), |i| end + i);
+        // A line ending in CR LF keeps its CR out.
+        let to = if to > end && data[to - 1] == b'\r' { to - 1 } else { to };
+        Some((&data[from..to], start - from..end - from))
+    }
+
     /// Problems found while reading, grouped by file in input order.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
