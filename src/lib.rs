@@ -64,6 +64,7 @@
 //! out of parallel work or buckets is sorted, ties broken by [`DocId`].
 
 pub mod boilerplate;
+pub mod clean;
 pub mod cluster;
 pub mod config;
 pub mod corpus;

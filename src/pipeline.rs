@@ -327,6 +327,7 @@ impl Pipeline {
             docs,
             summary,
             check,
+            removals: Vec::new(),
         }
     }
 }

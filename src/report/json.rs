@@ -26,6 +26,8 @@ pub enum Message<'a> {
     Duplicate(DuplicateMsg<'a>),
     /// A cluster of near-duplicate documents.
     Cluster(ClusterMsg<'a>),
+    /// A document `rehash clean` removed, and why; only in its report.
+    Removed(RemovedMsg<'a>),
     /// A copied or rewritten passage.
     Passage(PassageMsg<'a>),
     /// A recurring line or line template.
@@ -86,6 +88,25 @@ pub struct SideMsg<'a> {
     /// lines, or in a text without blank lines are its lines.
     #[serde(default)]
     pub paragraph: u32,
+}
+
+/// A document removed by `rehash clean`: which cluster, which document
+/// was kept instead, and the verified pair that ties it in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemovedMsg<'a> {
+    /// The removed document's id.
+    pub doc: Cow<'a, str>,
+    /// Its cluster's id.
+    pub cluster: u32,
+    /// The id of the cluster's representative, which was kept.
+    pub kept: Cow<'a, str>,
+    /// The other document of its closest verified pair: the kept one when
+    /// the two were compared.
+    pub matched: Cow<'a, str>,
+    /// The pair's exact Jaccard similarity, 4 decimals.
+    pub similarity: f64,
+    /// `exact` or `near`.
+    pub kind: DuplicateKind,
 }
 
 /// A passage pair, `a` before `b` by (document, start).
@@ -255,6 +276,16 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             size: c.members.len(),
         })
     });
+    let removed = report.removals.iter().map(move |r| {
+        Message::Removed(RemovedMsg {
+            doc: id(r.doc),
+            cluster: r.cluster,
+            kept: id(r.kept),
+            matched: id(r.matched),
+            similarity: round4(r.similarity),
+            kind: r.kind,
+        })
+    });
     let spans = report.boilerplate_spans.iter().map(move |s| {
         Message::BoilerplateSpan(BoilerplateSpanMsg {
             doc: id(s.doc),
@@ -274,6 +305,7 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
         .chain(templates)
         .chain(duplicates)
         .chain(clusters)
+        .chain(removed)
         .chain(passages)
         .chain(spans)
         .chain(check)

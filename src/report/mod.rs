@@ -42,6 +42,9 @@ pub struct Report {
     pub summary: Summary,
     /// For a check of drafts against an index, what was checked.
     pub check: Option<Check>,
+    /// For a clean, why each removed document was removed (see
+    /// [`crate::clean::removals`]); empty otherwise.
+    pub removals: Vec<crate::clean::Removal>,
 }
 
 /// The drafts of a check, and its totals.
