@@ -13,12 +13,24 @@ use super::{
     SketchArgs, UnitArg,
 };
 
+/// The configuration the arguments give; without `passages`, passages
+/// are not looked for.
 pub fn config(
     args: &SketchArgs,
-    passages: &PassageArgs,
+    passages: Option<&PassageArgs>,
     bp: &BoilerplateArgs,
 ) -> Result<Config> {
-    Config::builder()
+    let mut builder = Config::builder();
+    if let Some(passages) = passages {
+        builder
+            .passages(!passages.no_passages)
+            .passage_min_similarity(passages.passage_min_similarity)
+            .passage_min_words(passages.passage_min_words)
+            .passage_max_bucket(passages.passage_max_bucket);
+    } else {
+        builder.passages(false);
+    }
+    builder
         .threshold(args.threshold)
         .shingle_size(args.shingle_size)
         .num_perm(args.num_perm)
@@ -34,10 +46,6 @@ pub fn config(
             KeepArg::Longest => Keep::Longest,
         })
         .max_bucket(args.max_bucket)
-        .passages(!passages.no_passages)
-        .passage_min_similarity(passages.passage_min_similarity)
-        .passage_min_words(passages.passage_min_words)
-        .passage_max_bucket(passages.passage_max_bucket)
         .boilerplate(!bp.no_boilerplate)
         .boilerplate_min_docs(bp.boilerplate_min_docs)
         .keep_boilerplate(bp.keep_boilerplate)

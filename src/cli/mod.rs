@@ -43,6 +43,19 @@ enum Command {
     /// (a skipped draft could hide a finding) or on error.
     Check(CheckArgs),
 
+    /// Write a cleaned corpus: near-duplicates removed, boilerplate
+    /// stripped.
+    ///
+    /// Scans the corpus (without passages) and writes, as JSON Lines and
+    /// in input order, every document it keeps: the representative of
+    /// each cluster (--keep) and every document in none, with its
+    /// boilerplate lines and sentences cut out. A JSON Lines record is
+    /// written as it was read, with only its text field replaced; a text
+    /// file becomes {"id", "text"}. --report writes the audit: the scan's
+    /// JSON report, with a `removed` record for each document left out.
+    /// Exits 0, or 2 when input was skipped or on error.
+    Clean(CleanArgs),
+
     /// Score a scan against labelled data.
     ///
     /// Runs the same pipeline as scan on the corpus, or reads a JSON report
@@ -143,6 +156,52 @@ struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+struct CleanArgs {
+    /// Files or folders to clean; - reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Write the cleaned corpus to FILE (atomically: a temporary file,
+    /// then a rename; gzip or zstd when FILE ends in .gz or .zst) instead
+    /// of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Write the audit to FILE: the scan's JSON report (clusters, pairs
+    /// and scores, boilerplate spans and templates, diagnostics), with a
+    /// `removed` record for each document left out.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    /// Write texts whole, boilerplate included (it is still left out of
+    /// similarities unless --keep-boilerplate).
+    #[arg(long)]
+    no_strip: bool,
+
+    /// Show a progress bar on stderr even when it is not a terminal.
+    #[arg(long, overrides_with = "no_progress")]
+    progress: bool,
+
+    /// Never show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+
+    /// Worker threads. By default, one per CPU. Results do not depend on
+    /// it.
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+
+    #[command(flatten)]
+    input: InputArgs,
+
+    #[command(flatten)]
+    sketch: SketchArgs,
+
+    #[command(flatten)]
+    boilerplate: BoilerplateArgs,
+}
+
+#[derive(Debug, Args)]
 struct EvalArgs {
     /// The corpus; needed unless --report is given, and with it for span
     /// truth and gold text.
@@ -198,7 +257,7 @@ struct ScanOptions {
 
 impl ScanOptions {
     fn config(&self) -> Result<rehash::Config> {
-        convert::config(&self.sketch, &self.passages, &self.boilerplate)
+        convert::config(&self.sketch, Some(&self.passages), &self.boilerplate)
     }
 
     fn bar(&self) -> progress::Bar {
@@ -212,14 +271,7 @@ impl ScanOptions {
         paths: &[PathBuf],
         bar: &progress::Bar,
     ) -> Result<rehash::Corpus> {
-        bar.stage("reading", 0);
-        let corpus = convert::corpus_builder(&self.input)
-            .build(&convert::inputs(paths))?;
-        output::print_diagnostics(corpus.diagnostics());
-        if corpus.is_empty() {
-            return Err(rehash::Error::new(rehash::ErrorKind::NoDocuments));
-        }
-        Ok(corpus)
+        read_corpus(&self.input, paths, bar)
     }
 
     /// Writes `write`'s output where -o says, or to standard output.
@@ -229,6 +281,23 @@ impl ScanOptions {
     ) -> Result<()> {
         output::write_to(self.output.output.as_deref(), write)
     }
+}
+
+/// Reads the corpus, printing its diagnostics; an error when nothing
+/// could be read.
+fn read_corpus(
+    input: &InputArgs,
+    paths: &[PathBuf],
+    bar: &progress::Bar,
+) -> Result<rehash::Corpus> {
+    bar.stage("reading", 0);
+    let corpus =
+        convert::corpus_builder(input).build(&convert::inputs(paths))?;
+    output::print_diagnostics(corpus.diagnostics());
+    if corpus.is_empty() {
+        return Err(rehash::Error::new(rehash::ErrorKind::NoDocuments));
+    }
+    Ok(corpus)
 }
 
 #[derive(Debug, Args)]
@@ -429,6 +498,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => {
             in_pool(args.options.output.threads, || check(&args))
         }
+        Command::Clean(args) => in_pool(args.threads, || clean(&args)),
         Command::Eval(args) => {
             in_pool(args.options.output.threads, || eval(&args))
         }
@@ -489,6 +559,44 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
         Outcome::Done if found => Outcome::Found,
         outcome => outcome,
     })
+}
+
+fn clean(args: &CleanArgs) -> Result<Outcome> {
+    use rehash::clean;
+    // Passages do not decide what is kept.
+    let config = convert::config(&args.sketch, None, &args.boilerplate)?;
+    let bar = progress::Bar::new(args.progress, args.no_progress);
+    let corpus = read_corpus(&args.input, &args.paths, &bar)?;
+    let mut report = Pipeline::new(config).run_with_progress(&corpus, &bar);
+    report.removals = clean::removals(&report);
+    bar.stage("writing", 0);
+    let strip = !args.no_strip;
+    let mut kept = clean::Kept::default();
+    output::write_to(args.output.as_deref(), |w| {
+        let compression = args.output.as_deref().and_then(output::compression);
+        kept = output::compressed(w, compression, |w| {
+            clean::write_kept(w, &corpus, &report, &report.removals, strip)
+        })?;
+        Ok(())
+    })?;
+    if let Some(path) = &args.report {
+        output::write_to(Some(path), |w| report::json::write(w, &report))?;
+    }
+    bar.finish();
+    let mut line = format!(
+        "rehash: kept {} of {} documents ({} removed as near-duplicates)",
+        kept.documents,
+        corpus.len(),
+        report.removals.len()
+    );
+    if strip {
+        line += &format!(
+            "; stripped {} bytes of boilerplate from {} documents",
+            kept.stripped_bytes, kept.stripped_documents
+        );
+    }
+    eprintln!("{line}");
+    Ok(Outcome::of(Some(&corpus)))
 }
 
 /// Each document's role in a check: drafts come from the first `drafts`

@@ -88,3 +88,46 @@ fn temp_path(path: &Path) -> PathBuf {
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.rehash-{}.tmp", std::process::id()))
 }
+
+/// A compression format for output, chosen by file name.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+}
+
+/// The compression a file name asks for: `.gz` or `.zst`.
+pub fn compression(path: &Path) -> Option<Compression> {
+    match path.extension()?.to_str()? {
+        "gz" => Some(Compression::Gzip),
+        "zst" => Some(Compression::Zstd),
+        _ => None,
+    }
+}
+
+/// Runs `write` on `w`, through a compressor when asked, and finishes the
+/// compressed stream.
+pub fn compressed<T>(
+    w: &mut dyn Write,
+    compression: Option<Compression>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> io::Result<T> {
+    match compression {
+        None => write(w),
+        Some(Compression::Gzip) => {
+            let mut enc = flate2::write::GzEncoder::new(
+                w,
+                flate2::Compression::default(),
+            );
+            let out = write(&mut enc)?;
+            enc.finish()?;
+            Ok(out)
+        }
+        Some(Compression::Zstd) => {
+            let mut enc = zstd::Encoder::new(w, 3)?;
+            let out = write(&mut enc)?;
+            enc.finish()?;
+            Ok(out)
+        }
+    }
+}

@@ -8,6 +8,7 @@ mod util;
 
 mod boilerplate;
 mod check;
+mod clean;
 mod eval;
 mod golden;
 mod input;

@@ -1,0 +1,192 @@
+//! `rehash clean`: the kept documents, boilerplate stripped, and an audit
+//! of every removal.
+
+use std::collections::BTreeMap;
+
+use crate::util::{fixture, of_type};
+
+/// `id → text` of the cleaned JSON Lines, in order.
+fn texts(out: &str) -> Vec<(String, String)> {
+    out.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+clitest!(
+    the_news_fixtures_clean_to_four_articles_without_footers,
+    |dir, cmd| {
+        let out = cmd
+            .args(["clean", "--report", "audit.jsonl"])
+            .arg(fixture("news"))
+            .expect_code(0);
+        let kept = texts(&out.stdout);
+        let names: Vec<&str> = kept
+            .iter()
+            .map(|(id, _)| id.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "01-bridge-council.txt",
+                "03-harvest-festival.txt",
+                "05-school-board.txt",
+                "07-storm-warning.txt"
+            ]
+        );
+        for (id, text) in &kept {
+            let original = std::fs::read_to_string(id).unwrap();
+            assert!(
+                !text.contains("Copyright")
+                    && !text.contains("unlimited access"),
+                "{text}"
+            );
+            assert!(
+                !text.ends_with("\n\n") && text.ends_with('\n'),
+                "{text:?}"
+            );
+            // Every paragraph that is left is a paragraph of the original.
+            for para in text.split("\n\n") {
+                assert!(original.contains(para.trim_end()), "{para:?}");
+            }
+        }
+        assert!(
+            out.stderr.contains("kept 4 of 7 documents (3 removed"),
+            "{}",
+            out.stderr
+        );
+        // The audit: one removed record per document left out, with the kept
+        // document and a verified pair; and the spans stripped.
+        let audit = dir.read("audit.jsonl");
+        let removed = of_type(&audit, "removed");
+        let got: BTreeMap<String, (String, String)> = removed
+            .iter()
+            .map(|r| {
+                let name = |k: &str| {
+                    r[k].as_str()
+                        .unwrap()
+                        .rsplit('/')
+                        .next()
+                        .unwrap()
+                        .to_string()
+                };
+                (
+                    name("doc"),
+                    (name("kept"), r["kind"].as_str().unwrap().to_string()),
+                )
+            })
+            .collect();
+        let expected: BTreeMap<String, (String, String)> = [
+            ("02-bridge-syndicated.txt", "01-bridge-council.txt", "near"),
+            ("04-bridge-update.txt", "01-bridge-council.txt", "near"),
+            (
+                "06-harvest-festival-copy.txt",
+                "03-harvest-festival.txt",
+                "exact",
+            ),
+        ]
+        .into_iter()
+        .map(|(d, k, kind)| (d.to_string(), (k.to_string(), kind.to_string())))
+        .collect();
+        assert_eq!(got, expected);
+        for r in &removed {
+            let pair = of_type(&audit, "duplicate")
+                .into_iter()
+                .find(|d| {
+                    (d["a"] == r["doc"] && d["b"] == r["matched"])
+                        || (d["b"] == r["doc"] && d["a"] == r["matched"])
+                })
+                .expect("the removal's pair is reported");
+            assert_eq!(pair["similarity"], r["similarity"]);
+        }
+        assert!(!of_type(&audit, "boilerplate_span").is_empty());
+        assert!(
+            of_type(&audit, "passage").is_empty(),
+            "clean looks for no passages"
+        );
+    }
+);
+
+clitest!(json_lines_records_keep_every_other_field, |dir, cmd| {
+    let footer = "Subscribe to the Ledger for unlimited access to local news and weather.";
+    let article = |topic: &str| {
+        format!(
+            "The {topic} story opens here with words about the {topic} alone.\n\n\
+             A second paragraph on the {topic}, with more words in it.\n\n{footer}"
+        )
+    };
+    let line = |id: u32, topic: &str, extra: &str| {
+        format!(
+            "{{\"url\": \"https://example.com/{id}\", \"id\": {id}, \"text\": {}, \"meta\": {extra}}}\n",
+            serde_json::to_string(&article(topic)).unwrap()
+        )
+    };
+    let input = line(1, "bridge", "{\"a\": [1, 2]}")
+        + &line(2, "festival", "null")
+        + &line(3, "school", "\"x\"")
+        + &line(4, "bridge", "{\"a\": [1, 2]}");
+    dir.create("in.jsonl", &input);
+    let out =
+        cmd.args(["clean", "in.jsonl", "-o", "out.jsonl.gz"]).expect_code(0);
+    assert!(out.stdout.is_empty());
+    let gz = std::fs::read(dir.path().join("out.jsonl.gz")).unwrap();
+    let mut cleaned = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&gz[..]),
+        &mut cleaned,
+    )
+    .unwrap();
+    let lines: Vec<&str> = cleaned.lines().collect();
+    assert_eq!(lines.len(), 3, "{cleaned}");
+    for (got, original) in lines.iter().zip(input.lines()) {
+        let (g, o): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_str(got).unwrap(),
+            serde_json::from_str(original).unwrap(),
+        );
+        // Everything but the text is as it was, byte for byte.
+        let cut = |s: &str| {
+            s[..s.find("\"text\"").unwrap()].to_string()
+                + &s[s.find(", \"meta\"").unwrap()..]
+        };
+        assert_eq!(cut(got), cut(original));
+        assert_eq!(
+            g["text"].as_str().unwrap(),
+            o["text"].as_str().unwrap().replace(&format!("\n\n{footer}"), "")
+        );
+    }
+    // --no-strip writes the kept lines as they were.
+    let whole =
+        dir.command().args(["clean", "--no-strip", "in.jsonl"]).stdout();
+    assert_eq!(
+        whole,
+        input.lines().take(3).map(|l| format!("{l}\n")).collect::<String>()
+    );
+});
+
+clitest!(clean_output_is_the_same_for_any_thread_count, |dir, cmd| {
+    let a = cmd.args(["clean", "-j1"]).arg(fixture("news")).stdout();
+    let b = dir
+        .command()
+        .args(["clean", "-j2", "--no-mmap"])
+        .arg(fixture("news"))
+        .stdout();
+    assert_eq!(a, b);
+});
+
+clitest!(skipped_records_are_reported_and_exit_2, |dir, cmd| {
+    dir.create(
+        "in.jsonl",
+        "{\"id\": \"a\", \"text\": \"the council approved the bridge budget on monday\"}\nnot json\n",
+    );
+    let out = cmd
+        .args(["clean", "in.jsonl", "--report", "audit.jsonl"])
+        .expect_code(2);
+    assert_eq!(texts(&out.stdout).len(), 1);
+    assert!(out.stderr.contains("in.jsonl: line 2"), "{}", out.stderr);
+    assert_eq!(of_type(&dir.read("audit.jsonl"), "diagnostic").len(), 1);
+});
