@@ -160,15 +160,20 @@ pub fn strip(text: &[u8], spans: &[(u32, u32)]) -> Vec<u8> {
         lo = hi;
     }
     if removed {
-        // Nothing but removed lines and blank ones after the last words.
-        while out.last().is_some_and(u8::is_ascii_whitespace) {
-            out.pop();
-        }
-        if text.ends_with(b"\n") && !out.is_empty() {
-            out.push(b'\n');
-        }
+        trim_removed_end(text, &mut out);
     }
     out
+}
+
+/// Ends `out`, the text left of `text` whose last lines were removed,
+/// at its last word, with a line break if `text` ended with one.
+fn trim_removed_end(text: &[u8], out: &mut Vec<u8>) {
+    while out.last().is_some_and(u8::is_ascii_whitespace) {
+        out.pop();
+    }
+    if text.ends_with(b"\n") && !out.is_empty() {
+        out.push(b'\n');
+    }
 }
 
 /// What [`write_kept`] wrote.
@@ -377,12 +382,7 @@ mod tests {
             removed &= blank;
         }
         if removed {
-            while out.last().is_some_and(u8::is_ascii_whitespace) {
-                out.pop();
-            }
-            if text.ends_with(b"\n") && !out.is_empty() {
-                out.push(b'\n');
-            }
+            trim_removed_end(text, &mut out);
         }
         out
     }

@@ -178,18 +178,8 @@ struct CleanArgs {
     #[arg(long)]
     no_strip: bool,
 
-    /// Show a progress bar on stderr even when it is not a terminal.
-    #[arg(long, overrides_with = "no_progress")]
-    progress: bool,
-
-    /// Never show a progress bar.
-    #[arg(long)]
-    no_progress: bool,
-
-    /// Worker threads. By default, one per CPU. Results do not depend on
-    /// it.
-    #[arg(short = 'j', long, value_name = "N")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    run: RunArgs,
 
     #[command(flatten)]
     input: InputArgs,
@@ -261,7 +251,7 @@ impl ScanOptions {
     }
 
     fn bar(&self) -> progress::Bar {
-        progress::Bar::new(self.output.progress, self.output.no_progress)
+        self.output.run.bar()
     }
 
     /// Reads the corpus, printing its diagnostics; an error when nothing
@@ -316,6 +306,13 @@ struct OutputArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
 
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// How a command runs: threads and progress.
+#[derive(Debug, Args)]
+struct RunArgs {
     /// Show a progress bar on stderr even when it is not a terminal.
     #[arg(long, overrides_with = "no_progress")]
     progress: bool,
@@ -329,6 +326,12 @@ struct OutputArgs {
     /// it.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
+}
+
+impl RunArgs {
+    fn bar(&self) -> progress::Bar {
+        progress::Bar::new(self.progress, self.no_progress)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -493,14 +496,14 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => {
-            in_pool(args.options.output.threads, || scan(&args))
+            in_pool(args.options.output.run.threads, || scan(&args))
         }
         Command::Check(args) => {
-            in_pool(args.options.output.threads, || check(&args))
+            in_pool(args.options.output.run.threads, || check(&args))
         }
-        Command::Clean(args) => in_pool(args.threads, || clean(&args)),
+        Command::Clean(args) => in_pool(args.run.threads, || clean(&args)),
         Command::Eval(args) => {
-            in_pool(args.options.output.threads, || eval(&args))
+            in_pool(args.options.output.run.threads, || eval(&args))
         }
     }
 }
@@ -565,7 +568,7 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     use rehash::clean;
     // Passages do not decide what is kept.
     let config = convert::config(&args.sketch, None, &args.boilerplate)?;
-    let bar = progress::Bar::new(args.progress, args.no_progress);
+    let bar = args.run.bar();
     let corpus = read_corpus(&args.input, &args.paths, &bar)?;
     let mut report = Pipeline::new(config).run_with_progress(&corpus, &bar);
     report.removals = clean::removals(&report);
