@@ -176,9 +176,7 @@ pub fn find_between(
     drafts: &[bool],
 ) -> (Vec<Passage>, Stats) {
     let windows = Windows::new(corpus, profiles, skip, masked, settings.seed);
-    let candidates = windows.candidates_where(settings.max_bucket, |a, b| {
-        drafts[a as usize] != drafts[b as usize]
-    });
+    let candidates = windows.candidates_between(settings.max_bucket, drafts);
     let stats = candidates.stats();
     (candidates.align(corpus, profiles, settings), stats)
 }
@@ -301,21 +299,29 @@ impl Windows {
     /// enough to be evidence; see [`Settings::max_bucket`]. The sketches
     /// are dropped.
     pub fn candidates(self, max_bucket: usize) -> Candidates {
-        self.candidates_where(max_bucket, |_, _| true)
+        self.pairs(max_bucket, None)
     }
 
-    /// Like [`Windows::candidates`], keeping only the pairs of documents
-    /// `(a, b)`, `a <= b`, for which `keep(a, b)` is true.
-    pub fn candidates_where(
+    /// Like [`Windows::candidates`], keeping only the pairs of a document
+    /// `d` with `drafts[d]` and one without. Bins without both are not
+    /// looked at, so that checking a few drafts against a large corpus
+    /// costs little more than sketching the corpus.
+    pub fn candidates_between(
         self,
         max_bucket: usize,
-        keep: impl Fn(u32, u32) -> bool + Sync,
+        drafts: &[bool],
     ) -> Candidates {
+        self.pairs(max_bucket, Some(drafts))
+    }
+
+    /// Step 2 for [`Windows::candidates`] and [`Windows::candidates_between`].
+    fn pairs(self, max_bucket: usize, drafts: Option<&[bool]>) -> Candidates {
         let Windows { windows, sizes, entries, idf, seed } = self;
         let cap = max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
         let doc_cap = cap.max(windows.len() / DOC_WINDOWS_PER_BUCKET_SLOT);
         let doc_of: Vec<u32> = windows.iter().map(|w| w.doc).collect();
-        let (pairs, oversized) = candidates(&entries, &doc_of, cap, doc_cap);
+        let (pairs, oversized) =
+            candidates(&entries, &doc_of, cap, doc_cap, drafts);
         drop(entries);
         // Oriented by (document, window), grouped by document pair, with
         // the evidence of each pair.
@@ -325,7 +331,6 @@ impl Windows {
                 let (a, b) = (windows[x as usize], windows[y as usize]);
                 ((a.doc, b.doc, x, y), evidence)
             })
-            .filter(|&((a, b, _, _), _)| keep(a, b))
             .collect();
         drop(pairs);
         scored.par_sort_unstable();
@@ -515,6 +520,7 @@ fn candidates(
     doc_of: &[u32],
     max_bucket: usize,
     doc_max_bucket: usize,
+    drafts: Option<&[bool]>,
 ) -> (Vec<(u32, u32, u32)>, u64) {
     let ln_windows = (doc_of.len().max(2) as f64).ln();
     // Bins worth looking at, with their weights and whether they link
@@ -525,9 +531,18 @@ fn candidates(
         .collect();
     let oversized =
         all.par_iter().filter(|b| b.len() > doc_max_bucket).count() as u64;
+    // With drafts, pairs of a draft and another document only: a bin
+    // links some only when it links documents and has both.
+    let draft = |w: u32| drafts.map(|d| d[doc_of[w as usize] as usize]);
+    let linked = |b: &[(u32, u32)]| {
+        drafts.is_none()
+            || (b.len() <= max_bucket
+                && b.iter().any(|m| draft(m.1) == Some(true))
+                && b.iter().any(|m| draft(m.1) == Some(false)))
+    };
     let bins: Vec<Bin<'_>> = all
         .into_par_iter()
-        .filter(|b| b.len() <= doc_max_bucket)
+        .filter(|b| b.len() <= doc_max_bucket && linked(b))
         .map(|members| Bin {
             members,
             weight: evidence(members.len(), ln_windows),
@@ -577,12 +592,14 @@ fn candidates(
         .par_chunk_by(|x, y| x.0 == y.0)
         .map_init(Vec::<(u32, u16)>::new, |acc, mine| {
             let x = mine[0].0;
+            let dx = draft(x);
             acc.clear();
             for &(_, weight, n, from) in mine {
                 let from = from as usize;
                 acc.extend(
                     entries[from..from + usize::from(n)]
                         .iter()
+                        .filter(|&&(_, y)| dx.is_none() || draft(y) != dx)
                         .map(|&(_, y)| (y, weight)),
                 );
             }
@@ -1016,7 +1033,8 @@ mod tests {
         entries.extend([(2, 0), (2, 1), (3, 2), (3, 3)]);
         entries.sort_unstable();
         let found = |doc_cap| -> (Vec<(u32, u32)>, u64) {
-            let (pairs, oversized) = candidates(&entries, &doc_of, 4, doc_cap);
+            let (pairs, oversized) =
+                candidates(&entries, &doc_of, 4, doc_cap, None);
             (pairs.iter().map(|&(x, y, _)| (x, y)).collect(), oversized)
         };
         assert_eq!(found(50), (vec![(0, 1)], 0));
