@@ -28,7 +28,7 @@ use rehash::synth::{Spec, generate};
 use rehash::tokenize::Tokenizer;
 use rehash::verify::{make_set, overlap};
 use rehash::window::TermTokenizer;
-use rehash::{Config, Corpus, Pipeline, Unit, UnitChoice};
+use rehash::{Config, Corpus, NoProgress, Pipeline, Role, Unit, UnitChoice};
 
 /// Corpus sizes, in documents, for the benchmarks that show growth.
 const SIZES: [usize; 2] = [300, 3000];
@@ -354,6 +354,60 @@ fn end_to_end(c: &mut Criterion) {
                 b.iter(|| black_box(pipeline.run(&corpus).duplicates.len()))
             });
         }
+        // `rehash check`: the first 20 documents as drafts, the rest as
+        // the index, default settings.
+        let roles: Vec<Role> = (0..corpus.len())
+            .map(|d| if d < 20 { Role::Draft } else { Role::Index })
+            .collect();
+        let pipeline = Pipeline::new(Config::default());
+        g.bench_with_input(
+            BenchmarkId::new("check_20", docs),
+            &docs,
+            |b, _| {
+                b.iter(|| {
+                    let report = pipeline.check_with_progress(
+                        &corpus,
+                        &roles,
+                        &NoProgress,
+                    );
+                    black_box(report.passages.len())
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+/// `rehash clean` after its scan: the removals, and the kept documents
+/// written with their boilerplate stripped.
+fn clean(c: &mut Criterion) {
+    let mut g = c.benchmark_group("clean");
+    for docs in SIZES {
+        let texts = texts(docs);
+        let corpus = corpus(&texts);
+        let config =
+            Config::builder().passages(false).build().expect("valid settings");
+        let report = Pipeline::new(config).run(&corpus);
+        g.throughput(Throughput::Elements(docs as u64));
+        g.bench_with_input(
+            BenchmarkId::new("removals", docs),
+            &docs,
+            |b, _| {
+                b.iter(|| black_box(rehash::clean::removals(&report).len()))
+            },
+        );
+        let removals = rehash::clean::removals(&report);
+        g.throughput(Throughput::Bytes(bytes(&texts)));
+        g.bench_with_input(BenchmarkId::new("write", docs), &docs, |b, _| {
+            b.iter(|| {
+                let mut out = Vec::new();
+                rehash::clean::write_kept(
+                    &mut out, &corpus, &report, &removals, true,
+                )
+                .expect("writes to memory");
+                black_box(out.len())
+            })
+        });
     }
     g.finish();
 }
@@ -368,6 +422,7 @@ criterion_group!(
     boilerplate,
     windows,
     passages,
-    end_to_end
+    end_to_end,
+    clean
 );
 criterion_main!(benches);
