@@ -95,21 +95,25 @@ pub fn strip(text: &[u8], spans: &[(u32, u32)]) -> Vec<u8> {
         return text.to_vec();
     }
     let space = |b: u8| b == b' ' || b == b'\t';
-    // The ranges to cut, widened by their spaces, merged where they meet.
+    // The ranges to cut, widened by the spaces after them, merged where
+    // they meet; a cut that then ends its line takes the spaces before it
+    // too.
     let mut cuts: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
     for &(s, e) in spans {
-        let (mut s, mut e) = (s as usize, (e as usize).min(text.len()));
+        let (s, mut e) = (s as usize, (e as usize).min(text.len()));
         while e < text.len() && space(text[e]) {
             e += 1;
-        }
-        if e == text.len() || matches!(text[e], b'\n' | b'\r') {
-            while s > 0 && space(text[s - 1]) {
-                s -= 1;
-            }
         }
         match cuts.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => cuts.push((s, e)),
+        }
+    }
+    for (s, e) in &mut cuts {
+        if *e == text.len() || matches!(text[*e], b'\n' | b'\r') {
+            while *s > 0 && space(text[*s - 1]) {
+                *s -= 1;
+            }
         }
     }
     let mut out = Vec::with_capacity(text.len());
@@ -340,6 +344,12 @@ mod tests {
             stripped(text, &["Read more at example.com."]),
             "The council met.\nNext."
         );
+        // Sentences that end the text together, after one that stays.
+        let text = "It voted.  Corrections:  Call the desk.  Copyright 2024.";
+        assert_eq!(
+            stripped(text, &["Call the desk.", "Copyright 2024."]),
+            "It voted.  Corrections:"
+        );
     }
 
     /// The rules of [`strip`] byte by byte: slow and plain.
@@ -350,16 +360,26 @@ mod tests {
         let space = |b: u8| b == b' ' || b == b'\t';
         let mut cut = vec![false; text.len()];
         for &(s, e) in spans {
-            let (mut s, mut e) = (s as usize, e as usize);
+            let (s, mut e) = (s as usize, e as usize);
             while e < text.len() && space(text[e]) {
                 e += 1;
             }
-            if e == text.len() || matches!(text[e], b'\n' | b'\r') {
-                while s > 0 && space(text[s - 1]) {
+            cut[s..e].fill(true);
+        }
+        // Spaces before a run of cut bytes that ends a line.
+        for e in 1..=text.len() {
+            let ends_line = e == text.len()
+                || (matches!(text[e], b'\n' | b'\r') && !cut[e]);
+            if ends_line && cut[e - 1] {
+                let mut s = e;
+                while s > 0 && cut[s - 1] {
                     s -= 1;
                 }
+                while s > 0 && space(text[s - 1]) {
+                    s -= 1;
+                    cut[s] = true;
+                }
             }
-            cut[s..e].fill(true);
         }
         let mut out = Vec::new();
         let (mut last_blank, mut removed, mut offset) = (true, false, 0);
