@@ -17,8 +17,11 @@
 //!
 //! Beside them, [`boilerplate`] finds recurring lines and templates from
 //! the lines counted while tokenizing, and [`passage`] finds copied and
-//! rewritten passages sentence by sentence. [`eval`] scores a report
-//! against labelled data.
+//! rewritten passages sentence by sentence. [`Pipeline::check_with_progress`]
+//! runs the same stages for drafts against an index, reporting only what
+//! links the two; [`clean`] turns a report into a cleaned corpus (kept
+//! documents, boilerplate stripped) and the reason for every removal.
+//! [`eval`] scores a report against labelled data.
 //!
 //! # Example
 //!
