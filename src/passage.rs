@@ -596,12 +596,16 @@ fn candidates(
             acc.clear();
             for &(_, weight, n, from) in mine {
                 let from = from as usize;
-                acc.extend(
-                    entries[from..from + usize::from(n)]
-                        .iter()
-                        .filter(|&&(_, y)| dx.is_none() || draft(y) != dx)
-                        .map(|&(_, y)| (y, weight)),
-                );
+                let members = entries[from..from + usize::from(n)].iter();
+                // Without drafts, an extend of known length (no filter).
+                match dx {
+                    None => acc.extend(members.map(|&(_, y)| (y, weight))),
+                    Some(dx) => acc.extend(
+                        members
+                            .filter(|&&(_, y)| draft(y) != Some(dx))
+                            .map(|&(_, y)| (y, weight)),
+                    ),
+                }
             }
             // Sorting a few dozen entries beats a hash map per window.
             acc.sort_unstable_by_key(|e| e.0);
