@@ -184,11 +184,30 @@ impl Pipeline {
         progress.stage("lsh", 0);
         let cands = candidate_pairs(&sigs, &reps, cfg.banding, cfg.max_bucket);
         progress.stage("verifying", cands.pairs.len() as u64);
+        // A scan pairs each exact copy with the group's first document; a
+        // check pairs each draft with the group's first index document, so
+        // that every draft that copies the index says so.
+        let exact_pairs: std::borrow::Cow<'_, [Vec<u32>]> = match roles {
+            None => (&exact_groups[..]).into(),
+            Some(r) => {
+                let role = |d: &u32| r[*d as usize];
+                exact_groups
+                    .iter()
+                    .flat_map(|g| {
+                        let index = g.iter().find(|d| role(d) == Role::Index);
+                        g.iter().filter(|d| role(d) == Role::Draft).filter_map(
+                            move |&d| index.map(|&x| vec![d.min(x), d.max(x)]),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .into()
+            }
+        };
         let mut duplicates = verify_all(
             &mut profiles,
             &masks,
             &cands.pairs,
-            &exact_groups,
+            &exact_pairs,
             &sigs,
             cfg.threshold,
             progress,

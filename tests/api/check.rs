@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use rehash::corpus::DocId;
+use rehash::report::DuplicateKind;
 use rehash::synth::{Spec, generate};
 use rehash::{Config, Corpus, NoProgress, Pipeline, Report, Role};
 
@@ -131,4 +132,26 @@ fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
     let summary = &report.check.as_ref().unwrap().summary;
     assert_eq!((summary.drafts, summary.index, summary.ignored), (2, 2, 1));
     assert_eq!(summary.flagged, 2);
+
+    // With the story published in the index too, each draft is its exact
+    // copy, not only the first of the group.
+    let corpus = Corpus::from_texts([
+        ("draft", story),
+        ("draft-again", story),
+        ("other", other),
+        ("published", story),
+    ]);
+    let roles = [Role::Draft, Role::Draft, Role::Index, Role::Index];
+    let report = Pipeline::new(Config::default()).check_with_progress(
+        &corpus,
+        &roles,
+        &NoProgress,
+    );
+    let pairs: Vec<(u32, u32, DuplicateKind)> =
+        report.duplicates.iter().map(|d| (d.a.0, d.b.0, d.kind)).collect();
+    assert_eq!(
+        pairs,
+        [(0, 3, DuplicateKind::Exact), (1, 3, DuplicateKind::Exact)]
+    );
+    assert_eq!(report.check.as_ref().unwrap().summary.flagged, 2);
 }
