@@ -242,12 +242,23 @@ pub fn write_kept<W: io::Write>(
                 let mut k = Kept::default();
                 for &d in chunk {
                     let doc = DocId(d);
-                    let text = corpus.text(doc);
+                    k.documents += 1;
                     let spans: Vec<(u32, u32)> = all
                         [spans_of[d as usize].clone()]
                     .iter()
                     .map(|s| (s.start, s.end))
                     .collect();
+                    let record = corpus.json_record(doc);
+                    // Nothing to strip: the record goes out as it came.
+                    if let (Some((line, _)), false) = (
+                        record.as_ref(),
+                        strip_boilerplate && !spans.is_empty(),
+                    ) {
+                        buf.extend_from_slice(line);
+                        buf.push(b'\n');
+                        continue;
+                    }
+                    let text = corpus.text(doc);
                     let clean = if strip_boilerplate && !spans.is_empty() {
                         let clean = strip(&text, &spans);
                         k.stripped_documents += 1;
@@ -257,8 +268,7 @@ pub fn write_kept<W: io::Write>(
                         text
                     };
                     let clean = String::from_utf8_lossy(&clean);
-                    k.documents += 1;
-                    match corpus.json_record(doc) {
+                    match record {
                         Some((line, literal)) => {
                             buf.extend_from_slice(&line[..literal.start]);
                             serde_json::to_writer(&mut buf, &clean)?;
