@@ -586,16 +586,18 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
         output::write_to(Some(path), |w| report::json::write(w, &report))?;
     }
     bar.finish();
+    let n = report::text::thousands;
     let mut line = format!(
         "rehash: kept {} of {} documents ({} removed as near-duplicates)",
-        kept.documents,
-        corpus.len(),
-        report.removals.len()
+        n(kept.documents),
+        n(corpus.len() as u64),
+        n(report.removals.len() as u64)
     );
     if strip {
         line += &format!(
             "; stripped {} bytes of boilerplate from {} documents",
-            kept.stripped_bytes, kept.stripped_documents
+            n(kept.stripped_bytes),
+            n(kept.stripped_documents)
         );
     }
     eprintln!("{line}");
