@@ -258,9 +258,13 @@ fn sentences(
     // items of a navigation menu ("Home | News | Sport") are sentences.
     let opens = |i: usize| {
         let t = &tokens[i];
-        (t.opens() && (t.is_capitalized() || t.has_digit()))
-            || text[tokens[i - 1].end as usize..t.start as usize]
-                .contains(&b'|')
+        let gap = &text[tokens[i - 1].end as usize..t.start as usize];
+        // "3.4" and "U.S." end no sentence at their stops: a break needs
+        // a space after the stop.
+        (t.opens()
+            && (t.is_capitalized() || t.has_digit())
+            && gap.iter().any(u8::is_ascii_whitespace))
+            || gap.contains(&b'|')
     };
     let Some(second) = (first + 1..last).find(|&i| opens(i)) else {
         return;
@@ -469,6 +473,13 @@ mod tests {
         assert_eq!(
             slices(menu, items.iter().map(|s| (s.start, s.end))),
             ["Home", "Local news", "Sport", "Weather in 5 days"]
+        );
+        // Stops inside numbers and abbreviations end no sentence.
+        let text = "Sales rose 3.4 percent. U.S. officials said so. 12 left.";
+        let p2 = profile(text);
+        assert_eq!(
+            slices(text, p2.sentences.iter().map(|s| (s.start, s.end))),
+            ["Sales rose 3.4 percent.", "U.S. officials said so.", "12 left."]
         );
         // A sentence has the key of a line of the same words.
         let lines = profile("Something else\nSubscribe for unlimited access.");
