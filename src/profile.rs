@@ -259,11 +259,17 @@ fn sentences(
     let opens = |i: usize| {
         let t = &tokens[i];
         let gap = &text[tokens[i - 1].end as usize..t.start as usize];
+        let space = gap.iter().any(u8::is_ascii_whitespace);
+        let two = gap
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && w[1].is_ascii_whitespace());
         // "3.4" and "U.S." end no sentence at their stops: a break needs
-        // a space after the stop.
-        (t.opens()
-            && (t.is_capitalized() || t.has_digit())
-            && gap.iter().any(u8::is_ascii_whitespace))
+        // a space after the stop. Two spaces in a row before a capital are
+        // a break without a stop: where line breaks were turned into
+        // spaces, a photo credit runs into the footer after it ("… /
+        // Dalvale Journal  Subscribe to …").
+        (t.opens() && (t.is_capitalized() || t.has_digit()) && space)
+            || (t.is_capitalized() && two)
             || gap.contains(&b'|')
     };
     let Some(second) = (first + 1..last).find(|&i| opens(i)) else {
@@ -480,6 +486,17 @@ mod tests {
         assert_eq!(
             slices(text, p2.sentences.iter().map(|s| (s.start, s.end))),
             ["Sales rose 3.4 percent.", "U.S. officials said so.", "12 left."]
+        );
+        // Two spaces before a capital break where a line break was lost.
+        let text = "Photo: Ann Lee / Dalvale Journal  Subscribe to the Journal today.";
+        let p3 = profile(text);
+        assert_eq!(
+            slices(text, p3.sentences.iter().map(|s| (s.start, s.end))),
+            [
+                "Photo:",
+                "Ann Lee / Dalvale Journal",
+                "Subscribe to the Journal today."
+            ]
         );
         // A sentence has the key of a line of the same words.
         let lines = profile("Something else\nSubscribe for unlimited access.");
