@@ -576,7 +576,10 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     let strip = !args.no_strip;
     let mut kept = clean::Kept::default();
     output::write_to(args.output.as_deref(), |w| {
-        let compression = args.output.as_deref().and_then(output::compression);
+        let compression = args
+            .output
+            .as_deref()
+            .and_then(rehash::corpus::Compression::from_extension);
         kept = output::compressed(w, compression, |w| {
             clean::write_kept(w, &corpus, &report, &report.removals, strip)
         })?;

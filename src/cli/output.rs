@@ -5,6 +5,7 @@ use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use rehash::corpus::Compression;
 use rehash::{Diagnostic, Error, Result};
 
 use super::ColorChoice;
@@ -87,22 +88,6 @@ fn temp_path(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.rehash-{}.tmp", std::process::id()))
-}
-
-/// A compression format for output, chosen by file name.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
-pub enum Compression {
-    Gzip,
-    Zstd,
-}
-
-/// The compression a file name asks for: `.gz` or `.zst`.
-pub fn compression(path: &Path) -> Option<Compression> {
-    match path.extension()?.to_str()? {
-        "gz" => Some(Compression::Gzip),
-        "zst" => Some(Compression::Zstd),
-        _ => None,
-    }
 }
 
 /// Runs `write` on `w`, through a compressor when asked, and finishes the

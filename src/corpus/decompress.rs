@@ -1,5 +1,6 @@
-//! Transparent decompression of gzip and zstd input, detected by magic
-//! bytes rather than file names.
+//! gzip and zstd: input is decompressed transparently, the format
+//! detected by magic bytes rather than file names; output (`rehash clean
+//! -o x.jsonl.zst`) names its format by extension.
 
 use std::io::{self, Read};
 
@@ -22,6 +23,16 @@ impl Compression {
             Some(Compression::Zstd)
         } else {
             None
+        }
+    }
+
+    /// The format a file name asks for by its extension: `.gz` or
+    /// `.zst`.
+    pub fn from_extension(path: &std::path::Path) -> Option<Compression> {
+        match path.extension()?.to_str()? {
+            "gz" => Some(Compression::Gzip),
+            "zst" => Some(Compression::Zstd),
+            _ => None,
         }
     }
 
@@ -86,6 +97,16 @@ mod tests {
         );
         enc.write_all(data).unwrap();
         enc.finish().unwrap()
+    }
+
+    #[test]
+    fn extensions_name_formats() {
+        let of =
+            |p: &str| Compression::from_extension(std::path::Path::new(p));
+        assert_eq!(of("a.jsonl.gz"), Some(Compression::Gzip));
+        assert_eq!(of("a.jsonl.zst"), Some(Compression::Zstd));
+        assert_eq!(of("a.jsonl"), None);
+        assert_eq!(of("gz"), None);
     }
 
     #[test]
