@@ -1,5 +1,6 @@
-//! The result of a scan as plain, sorted data, and its renderings: a
-//! readable text report ([`text`]) and JSON Lines ([`json`]).
+//! The result of a scan (or of a check, or a clean's scan with its
+//! removals) as plain, sorted data, and its renderings: a readable text
+//! report ([`text`]) and JSON Lines ([`json`]).
 
 pub mod json;
 pub mod text;

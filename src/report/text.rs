@@ -1,5 +1,6 @@
-//! The readable report: clusters with their members and scored pairs, then
-//! totals.
+//! The readable report. A scan's: clusters with their members and scored
+//! pairs, passages, boilerplate, then totals. A check's: each draft with
+//! findings, its near-duplicates and passages in the index, then totals.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -101,10 +102,7 @@ pub fn write<W: io::Write>(
         for &m in &c.members {
             for &i in pairs_of.get(&m).map_or(&[][..], Vec::as_slice) {
                 let d = &report.duplicates[i];
-                let (sign, kind) = match d.kind {
-                    DuplicateKind::Exact => ("=", "exact"),
-                    DuplicateKind::Near => ("~", "near"),
-                };
+                let (sign, kind) = marks(d.kind);
                 let passages = match d.passages.len() {
                     0 => String::new(),
                     1 => ", 1 passage".to_string(),
@@ -204,10 +202,7 @@ fn write_check<W: io::Write>(
         for d in duplicates {
             let (other, swap) =
                 if d.a == draft { (d.b, false) } else { (d.a, true) };
-            let (sign, kind) = match d.kind {
-                DuplicateKind::Exact => ("=", "exact"),
-                DuplicateKind::Near => ("~", "near"),
-            };
+            let (sign, kind) = marks(d.kind);
             let (mine, theirs) = if swap {
                 (d.overlap.containment_b(), d.overlap.containment_a())
             } else {
@@ -461,6 +456,15 @@ fn write_summary<W: io::Write>(
             thousands(s.candidates),
         ))
     )
+}
+
+/// How a duplicate pair's kind is shown: its sign between the two ids,
+/// and its name.
+fn marks(kind: DuplicateKind) -> (&'static str, &'static str) {
+    match kind {
+        DuplicateKind::Exact => ("=", "exact"),
+        DuplicateKind::Near => ("~", "near"),
+    }
 }
 
 /// `n` things: "1 passage", "2 passages", "1,000 passages".
