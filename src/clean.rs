@@ -189,9 +189,6 @@ pub struct Kept {
     pub stripped_documents: u64,
     /// Bytes of text removed from them.
     pub stripped_bytes: u64,
-    /// Documents written as `{"id", "text"}` records: text files, and
-    /// JSON Lines records whose line was not valid UTF-8.
-    pub new_records: u64,
 }
 
 /// Documents rendered per parallel batch: enough to keep threads busy,
@@ -243,24 +240,20 @@ pub fn write_kept<W: io::Write>(
                 for &d in chunk {
                     let doc = DocId(d);
                     k.documents += 1;
-                    let spans: Vec<(u32, u32)> = all
-                        [spans_of[d as usize].clone()]
-                    .iter()
-                    .map(|s| (s.start, s.end))
-                    .collect();
+                    let spans = &all[spans_of[d as usize].clone()];
+                    let stripping = strip_boilerplate && !spans.is_empty();
                     let record = corpus.json_record(doc);
                     // Nothing to strip: the record goes out as it came.
-                    if let (Some((line, _)), false) = (
-                        record.as_ref(),
-                        strip_boilerplate && !spans.is_empty(),
-                    ) {
+                    if let (Some((line, _)), false) = (&record, stripping) {
                         buf.extend_from_slice(line);
                         buf.push(b'\n');
                         continue;
                     }
                     let text = corpus.text(doc);
-                    let clean = if strip_boilerplate && !spans.is_empty() {
-                        let clean = strip(&text, &spans);
+                    let clean = if stripping {
+                        let cuts: Vec<(u32, u32)> =
+                            spans.iter().map(|s| (s.start, s.end)).collect();
+                        let clean = strip(&text, &cuts);
                         k.stripped_documents += 1;
                         k.stripped_bytes += (text.len() - clean.len()) as u64;
                         std::borrow::Cow::Owned(clean)
@@ -275,7 +268,6 @@ pub fn write_kept<W: io::Write>(
                             buf.extend_from_slice(&line[literal.end..]);
                         }
                         None => {
-                            k.new_records += 1;
                             let record = serde_json::json!({
                                 "id": corpus.id(doc),
                                 "text": clean,
@@ -293,7 +285,6 @@ pub fn write_kept<W: io::Write>(
             kept.documents += k.documents;
             kept.stripped_documents += k.stripped_documents;
             kept.stripped_bytes += k.stripped_bytes;
-            kept.new_records += k.new_records;
         }
     }
     w.flush()?;
