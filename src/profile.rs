@@ -446,6 +446,12 @@ mod tests {
         spans.into_iter().map(|(s, e)| &text[s as usize..e as usize]).collect()
     }
 
+    /// The text of each of `text`'s sentences.
+    fn sentence_texts(text: &str) -> Vec<&str> {
+        let p = profile(text);
+        slices(text, p.sentences.iter().map(|s| (s.start, s.end)))
+    }
+
     #[test]
     fn exact_hash_ignores_case_and_punctuation() {
         let a = profile("The cat sat on the mat.");
@@ -463,7 +469,7 @@ mod tests {
         let text = "Police closed the road. \"It was icy,\" a spokesman said.  Subscribe for unlimited access!";
         let p = profile(text);
         assert_eq!(
-            slices(text, p.sentences.iter().map(|s| (s.start, s.end))),
+            sentence_texts(text),
             [
                 "Police closed the road.",
                 "\"It was icy,\" a spokesman said.",
@@ -475,23 +481,20 @@ mod tests {
         assert_eq!(tokens, [(0, 4), (4, 10), (10, 14)]);
         // The items of a menu are sentences too.
         let menu = "Home | Local news |Sport|  Weather in 5 days";
-        let items = profile(menu).sentences;
         assert_eq!(
-            slices(menu, items.iter().map(|s| (s.start, s.end))),
+            sentence_texts(menu),
             ["Home", "Local news", "Sport", "Weather in 5 days"]
         );
         // Stops inside numbers and abbreviations end no sentence.
         let text = "Sales rose 3.4 percent. U.S. officials said so. 12 left.";
-        let p2 = profile(text);
         assert_eq!(
-            slices(text, p2.sentences.iter().map(|s| (s.start, s.end))),
+            sentence_texts(text),
             ["Sales rose 3.4 percent.", "U.S. officials said so.", "12 left."]
         );
         // Two spaces before a capital break where a line break was lost.
         let text = "Photo: Ann Lee / Dalvale Journal  Subscribe to the Journal today.";
-        let p3 = profile(text);
         assert_eq!(
-            slices(text, p3.sentences.iter().map(|s| (s.start, s.end))),
+            sentence_texts(text),
             [
                 "Photo:",
                 "Ann Lee / Dalvale Journal",
