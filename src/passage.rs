@@ -157,10 +157,7 @@ pub fn find(
     masked: &[Vec<(u32, u32)>],
     settings: &Settings,
 ) -> (Vec<Passage>, Stats) {
-    let windows = Windows::new(corpus, profiles, skip, masked, settings.seed);
-    let candidates = windows.candidates(settings.max_bucket);
-    let stats = candidates.stats();
-    (candidates.align(corpus, profiles, settings), stats)
+    find_among(corpus, profiles, skip, masked, settings, None)
 }
 
 /// Like [`find`], but only passages between a document `d` with
@@ -175,8 +172,20 @@ pub fn find_between(
     settings: &Settings,
     drafts: &[bool],
 ) -> (Vec<Passage>, Stats) {
+    find_among(corpus, profiles, skip, masked, settings, Some(drafts))
+}
+
+/// The three steps, for all pairs or only those of drafts.
+fn find_among(
+    corpus: &Corpus,
+    profiles: &[DocProfile],
+    skip: &[bool],
+    masked: &[Vec<(u32, u32)>],
+    settings: &Settings,
+    drafts: Option<&[bool]>,
+) -> (Vec<Passage>, Stats) {
     let windows = Windows::new(corpus, profiles, skip, masked, settings.seed);
-    let candidates = windows.candidates_between(settings.max_bucket, drafts);
+    let candidates = windows.pairs(settings.max_bucket, drafts);
     let stats = candidates.stats();
     (candidates.align(corpus, profiles, settings), stats)
 }

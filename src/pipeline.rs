@@ -185,8 +185,8 @@ impl Pipeline {
         let cands = candidate_pairs(&sigs, &reps, cfg.banding, cfg.max_bucket);
         progress.stage("verifying", cands.pairs.len() as u64);
         // A scan pairs each exact copy with the group's first document; a
-        // check pairs each draft with the group's first index document, so
-        // that every draft that copies the index says so.
+        // check pairs each draft with each index document of its group, so
+        // that every draft that copies the index, and every copy, is said.
         let exact_pairs: std::borrow::Cow<'_, [Vec<u32>]> = match roles {
             None => (&exact_groups[..]).into(),
             Some(r) => {
@@ -194,10 +194,13 @@ impl Pipeline {
                 exact_groups
                     .iter()
                     .flat_map(|g| {
-                        let index = g.iter().find(|d| role(d) == Role::Index);
-                        g.iter().filter(|d| role(d) == Role::Draft).filter_map(
-                            move |&d| index.map(|&x| vec![d.min(x), d.max(x)]),
-                        )
+                        let drafts =
+                            g.iter().filter(move |d| role(d) == Role::Draft);
+                        drafts.flat_map(move |&d| {
+                            g.iter()
+                                .filter(move |x| role(x) == Role::Index)
+                                .map(move |&x| vec![d.min(x), d.max(x)])
+                        })
                     })
                     .collect::<Vec<_>>()
                     .into()
@@ -243,9 +246,9 @@ impl Pipeline {
                 seed: SEED,
             };
             match roles {
-                None => passage::find(
-                    corpus, &profiles, &is_copy, &masked, &settings,
-                ),
+                None => {
+                    passage::find(corpus, &profiles, &skip, &masked, &settings)
+                }
                 Some(roles) => {
                     let drafts: Vec<bool> =
                         roles.iter().map(|&r| r == Role::Draft).collect();

@@ -154,4 +154,21 @@ fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
         [(0, 3, DuplicateKind::Exact), (1, 3, DuplicateKind::Exact)]
     );
     assert_eq!(report.check.as_ref().unwrap().summary.flagged, 2);
+
+    // Every copy in the index is reported, not only the first.
+    let corpus = Corpus::from_texts([
+        ("draft", story),
+        ("published", story),
+        ("other", other),
+        ("republished", story),
+    ]);
+    let roles = [Role::Draft, Role::Index, Role::Index, Role::Index];
+    let report = Pipeline::new(Config::default()).check_with_progress(
+        &corpus,
+        &roles,
+        &NoProgress,
+    );
+    let pairs: Vec<(u32, u32)> =
+        report.duplicates.iter().map(|d| (d.a.0, d.b.0)).collect();
+    assert_eq!(pairs, [(0, 1), (0, 3)]);
 }
