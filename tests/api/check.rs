@@ -96,6 +96,16 @@ fn a_check_reports_what_a_scan_finds_between_drafts_and_index() {
     assert_eq!(check.summary.passages, check.passages.len() as u64);
 }
 
+/// A check of `texts` (id, text) with `roles`, at default settings.
+fn check(texts: &[(&str, &str)], roles: &[Role]) -> Report {
+    let corpus = Corpus::from_texts(texts.iter().copied());
+    Pipeline::new(Config::default()).check_with_progress(
+        &corpus,
+        roles,
+        &NoProgress,
+    )
+}
+
 #[test]
 fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
     let story = "The Riverton council voted on Monday to approve a budget of 48 \
@@ -106,19 +116,15 @@ fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
                    new bridge across the Calder River.";
     let other = "The harvest festival returns to the market square this weekend \
                  with music, pies and a parade of tractors through the old town.";
-    let corpus = Corpus::from_texts([
-        ("draft", story),
-        ("draft-again", story),
-        ("draft-file-in-index", story),
-        ("rewrite", rewrite),
-        ("other", other),
-    ]);
-    let roles =
-        [Role::Draft, Role::Draft, Role::Ignored, Role::Index, Role::Index];
-    let report = Pipeline::new(Config::default()).check_with_progress(
-        &corpus,
-        &roles,
-        &NoProgress,
+    let report = check(
+        &[
+            ("draft", story),
+            ("draft-again", story),
+            ("draft-file-in-index", story),
+            ("rewrite", rewrite),
+            ("other", other),
+        ],
+        &[Role::Draft, Role::Draft, Role::Ignored, Role::Index, Role::Index],
     );
     // The drafts are not reported as copies of the ignored file or of each
     // other, and each of them is found rewritten in the index.
@@ -135,17 +141,14 @@ fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
 
     // With the story published in the index too, each draft is its exact
     // copy, not only the first of the group.
-    let corpus = Corpus::from_texts([
-        ("draft", story),
-        ("draft-again", story),
-        ("other", other),
-        ("published", story),
-    ]);
-    let roles = [Role::Draft, Role::Draft, Role::Index, Role::Index];
-    let report = Pipeline::new(Config::default()).check_with_progress(
-        &corpus,
-        &roles,
-        &NoProgress,
+    let report = check(
+        &[
+            ("draft", story),
+            ("draft-again", story),
+            ("other", other),
+            ("published", story),
+        ],
+        &[Role::Draft, Role::Draft, Role::Index, Role::Index],
     );
     let pairs: Vec<(u32, u32, DuplicateKind)> =
         report.duplicates.iter().map(|d| (d.a.0, d.b.0, d.kind)).collect();
@@ -156,17 +159,14 @@ fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
     assert_eq!(report.check.as_ref().unwrap().summary.flagged, 2);
 
     // Every copy in the index is reported, not only the first.
-    let corpus = Corpus::from_texts([
-        ("draft", story),
-        ("published", story),
-        ("other", other),
-        ("republished", story),
-    ]);
-    let roles = [Role::Draft, Role::Index, Role::Index, Role::Index];
-    let report = Pipeline::new(Config::default()).check_with_progress(
-        &corpus,
-        &roles,
-        &NoProgress,
+    let report = check(
+        &[
+            ("draft", story),
+            ("published", story),
+            ("other", other),
+            ("republished", story),
+        ],
+        &[Role::Draft, Role::Index, Role::Index, Role::Index],
     );
     let pairs: Vec<(u32, u32)> =
         report.duplicates.iter().map(|d| (d.a.0, d.b.0)).collect();
