@@ -30,7 +30,8 @@
 //! sentence is boilerplate when it recurs as 1 and 2 say (in at least
 //! [`SENTENCE_MIN_DOCS`] documents) and belongs to a run of such sentences
 //! at an edge of its line next to boilerplate or the document's start or
-//! end (see [`SENTENCE_MIN_TOKENS`]).
+//! end (see [`SENTENCE_MIN_TOKENS`]), or stands alone as a label where a
+//! line break was lost (see [`crate::profile::Sentence::alone`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -364,7 +365,9 @@ pub fn detect(
 /// lines not in `marked`: each run of recurring sentences that holds at
 /// least [`SENTENCE_MIN_TOKENS`] tokens and opens its line after
 /// boilerplate (or the document's start), or closes it before boilerplate
-/// (or the document's end); one span per sentence.
+/// (or the document's end); one span per sentence, each running to the
+/// next one's start. Outside such runs, the recurring sentences that
+/// stand alone as labels.
 ///
 /// Boilerplate grows into text from the boilerplate around it, as a footer
 /// whose line break was lost does. Stock sentences that recur across
@@ -379,11 +382,14 @@ fn sentence_runs(
 ) -> Vec<Marked> {
     let mut out = Vec::new();
     let mut line = 0;
-    let mut run: Vec<Marked> = Vec::new();
+    // Recurring sentences next to each other, and whether each is alone.
+    let mut run: Vec<(Marked, bool)> = Vec::new();
     let is_marked = |i: usize| has_line(marked, i as u32);
-    let flush = |run: &mut Vec<Marked>, out: &mut Vec<Marked>| {
-        let tokens: u32 = run.iter().map(|s| s.tokens.1 - s.tokens.0).sum();
-        let edge = match (run.first(), run.last()) {
+    let flush = |run: &mut Vec<(Marked, bool)>, out: &mut Vec<Marked>| {
+        let tokens: u32 =
+            run.iter().map(|(s, _)| s.tokens.1 - s.tokens.0).sum();
+        let edge = match (run.first().map(|r| &r.0), run.last().map(|r| &r.0))
+        {
             (Some(first), Some(last)) => {
                 let i = first.line as usize;
                 let l = &p.lines[i];
@@ -396,7 +402,19 @@ fn sentence_runs(
             _ => false,
         };
         if edge && tokens >= SENTENCE_MIN_TOKENS {
-            out.append(run);
+            // A run is one stretch of boilerplate: each sentence's span
+            // runs to the next one's start, over the spaces, or a menu's
+            // bar, between them.
+            for i in 1..run.len() {
+                run[i - 1].0.end = run[i].0.start;
+            }
+            out.extend(run.iter().map(|&(m, _)| m));
+        } else {
+            // A sentence set off as a line of its own is one, and recurs
+            // as lines do.
+            out.extend(
+                run.iter().filter(|(_, alone)| *alone).map(|&(m, _)| m),
+            );
         }
         run.clear();
     };
@@ -404,7 +422,7 @@ fn sentence_runs(
         while p.lines[line].token_end <= s.token_start {
             line += 1;
         }
-        let adjacent = run.last().is_some_and(|r| {
+        let adjacent = run.last().is_some_and(|(r, _)| {
             r.line == line as u32 && r.tokens.1 == s.token_start
         });
         if !adjacent {
@@ -413,14 +431,17 @@ fn sentence_runs(
         if is_marked(line) || !recurs(s.key) {
             continue;
         }
-        run.push(Marked {
-            line: line as u32,
-            tokens: (s.token_start, s.token_end),
-            reason: Reason::Sentence,
-            start: s.start,
-            end: s.end,
-            key: Some((s.key, Kind::Line)),
-        });
+        run.push((
+            Marked {
+                line: line as u32,
+                tokens: (s.token_start, s.token_end),
+                reason: Reason::Sentence,
+                start: s.start,
+                end: s.end,
+                key: Some((s.key, Kind::Line)),
+            },
+            s.alone,
+        ));
     }
     flush(&mut run, &mut out);
     out
@@ -1023,13 +1044,51 @@ mod tests {
                     &t[s.start as usize..s.end as usize]
                 })
                 .collect();
-            // The footer's three sentences, and not the stock sentence
-            // inside the text, which recurs as often.
-            assert_eq!(found.join(" "), footer);
+            // The footer's three sentences, each up to the next, and not
+            // the stock sentence inside the text, which recurs as often.
+            assert_eq!(found.concat(), footer);
         }
         assert_eq!(bp.templates.len(), 3);
         assert!(bp.templates.iter().all(|t| t.example_span.is_some()));
         assert!(bp.templates.iter().all(|t| t.documents == 4));
+    }
+
+    #[test]
+    fn lost_lines_of_their_own_and_menus() {
+        // One-line documents whose line breaks became two spaces: a menu
+        // opens them, and among the paragraphs stand a label and a stock
+        // sentence, each once a line of its own.
+        let menu =
+            "Skip to main content  Home | Local | Sport | Weather | Jobs";
+        let label = "Story continues below advertisement";
+        let stock =
+            "Smith did not respond to a request for comment on Monday.";
+        let byline = "By Ann Lee";
+        let texts: Vec<String> = (0..4)
+            .map(|i| {
+                format!(
+                    "{menu}  The {}.  {byline}  The {}.  {label}  The {}.  {stock}  The {}.",
+                    article(i),
+                    article(i + 10),
+                    article(i + 20),
+                    article(i + 30)
+                )
+            })
+            .collect();
+        let (profiles, bp) = run(&texts, 2);
+        assert!(profiles.iter().all(|p| p.lines.len() == 1));
+        for (t, spans) in texts.iter().zip(&bp.spans) {
+            let found: Vec<&str> = spans
+                .iter()
+                .map(|s| &t[s.start as usize..s.end as usize])
+                .collect();
+            // The menu's items make one stretch, bars included; the label
+            // is taken alone; the byline, a line of names, and the stock
+            // sentence, a line of prose, are not.
+            let menu_spans = found.len() - 1;
+            assert_eq!(found[..menu_spans].concat().trim_end(), menu);
+            assert_eq!(found[menu_spans], label);
+        }
     }
 
     #[test]

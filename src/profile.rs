@@ -57,6 +57,12 @@ pub struct Sentence {
     /// run into a paragraph counts together with the same words on a line
     /// of their own.
     pub key: u64,
+    /// True when two whitespace bytes in a row (or the line's edge) stand
+    /// on both sides of it, where line breaks turned into spaces leave a
+    /// line of its own, and it reads as a label: no closing stop and no
+    /// word in title case after its first ("Story continues below
+    /// advertisement", not "By Ann Lee" or a stock line of prose).
+    pub alone: bool,
 }
 
 /// One line of a document: the unit of boilerplate detection.
@@ -260,9 +266,7 @@ fn sentences(
         let t = &tokens[i];
         let gap = &text[tokens[i - 1].end as usize..t.start as usize];
         let space = gap.iter().any(u8::is_ascii_whitespace);
-        let two = gap
-            .windows(2)
-            .any(|w| w[0].is_ascii_whitespace() && w[1].is_ascii_whitespace());
+        let two = two_spaces(gap);
         // "3.4" and "U.S." end no sentence at their stops: a break needs
         // a space after the stop. Two spaces in a row before a capital are
         // a break without a stop: where line breaks were turned into
@@ -276,22 +280,26 @@ fn sentences(
         return;
     };
     let (mut a, mut start) = (first, l.start as usize);
+    // Whether the gap before sentence a sets it off.
+    let mut set_off = true;
     let mut b = second;
     loop {
         // The gap between sentences: what precedes its first space or bar
-        // closes the sentence before, what follows its last one opens the
-        // next.
-        let (end, next_start) = if b == last {
-            (l.end as usize, 0)
+        // closes the sentence before, and the next opens at the first
+        // byte after that which is neither ("  © 2026 …", "  \"We …").
+        let (end, next_start, next_set_off) = if b == last {
+            (l.end as usize, 0, true)
         } else {
             let (lo, hi) =
                 (tokens[b - 1].end as usize, tokens[b].start as usize);
             let gap = &text[lo..hi];
             let between = |c: &u8| c.is_ascii_whitespace() || *c == b'|';
             let close = gap.iter().position(between).unwrap_or(gap.len());
-            let open =
-                gap.iter().rposition(between).map_or(gap.len(), |j| j + 1);
-            (lo + close, lo + open)
+            let open = gap[close..]
+                .iter()
+                .position(|c| !between(c))
+                .map_or(gap.len(), |j| close + j);
+            (lo + close, lo + open, two_spaces(gap))
         };
         let toks = &tokens[a..b];
         out.push(Sentence {
@@ -300,13 +308,35 @@ fn sentences(
             start: start as u32,
             end: end as u32,
             key: line_key(toks),
+            alone: set_off && next_set_off && is_label(text, toks, end),
         });
         if b == last {
             return;
         }
-        (a, start) = (b, next_start);
+        (a, start, set_off) = (b, next_start, next_set_off);
         b = (b + 1..last).find(|&i| opens(i)).unwrap_or(last);
     }
+}
+
+/// True when the sentence of tokens `toks`, ending at byte `end`, reads
+/// as a label ("Story continues below advertisement", "RELATED
+/// COVERAGE"), not prose or a credit: no closing stop, and no name (a
+/// word in title case) after its first word. A stock line of prose ("Smith
+/// did not respond to a request for comment.") or a byline ("By Ann
+/// Lee"), set off on its own, recurs across unrelated articles too.
+fn is_label(text: &[u8], toks: &[Token], end: usize) -> bool {
+    let title_case = |t: &Token| {
+        let w = &text[t.start as usize..t.end as usize];
+        w[0].is_ascii_uppercase() && w[1..].iter().any(u8::is_ascii_lowercase)
+    };
+    !matches!(text[end - 1], b'.' | b'!' | b'?' | b'"')
+        && !toks.iter().skip(1).any(title_case)
+}
+
+/// True when `gap` holds two whitespace bytes in a row.
+fn two_spaces(gap: &[u8]) -> bool {
+    gap.windows(2)
+        .any(|w| w[0].is_ascii_whitespace() && w[1].is_ascii_whitespace())
 }
 
 /// The key of a line (or sentence) of tokens `toks`.
@@ -500,6 +530,12 @@ mod tests {
                 "Ann Lee / Dalvale Journal",
                 "Subscribe to the Journal today."
             ]
+        );
+        // What stands between the spaces before a sentence opens it.
+        let text = "Read more.  © 2026 Dalvale Journal. All rights reserved.";
+        assert_eq!(
+            sentence_texts(text),
+            ["Read more.", "© 2026 Dalvale Journal.", "All rights reserved."]
         );
         // A sentence has the key of a line of the same words.
         let lines = profile("Something else\nSubscribe for unlimited access.");
