@@ -235,6 +235,14 @@ pub fn sign_prose(
 /// deductible. Subscribe for unlimited access." is not.
 pub const SENTENCE_MIN_TOKENS: u32 = 8;
 
+/// A sentence that does not recur joins a run of recurring ones on both
+/// sides of it when it has at most this many tokens, reads as a credit
+/// (see [`crate::profile::Sentence::credit`]) and follows a label that
+/// ends with a colon: the names of "Photo: Ann Lee / Dalvale Journal"
+/// after "Photo:", where a footer follows. A headline between a menu and
+/// a byline does not.
+pub const BRIDGE_MAX_TOKENS: u32 = 8;
+
 /// A recurring sentence inside a line needs at least this many documents,
 /// or `min_docs` if more. Sentences are shorter than lines and recur by
 /// chance more often; and a sentence shared by just two documents is
@@ -386,8 +394,11 @@ fn sentence_runs(
     let mut run: Vec<(Marked, bool)> = Vec::new();
     let is_marked = |i: usize| has_line(marked, i as u32);
     let flush = |run: &mut Vec<(Marked, bool)>, out: &mut Vec<Marked>| {
-        let tokens: u32 =
-            run.iter().map(|(s, _)| s.tokens.1 - s.tokens.0).sum();
+        let tokens: u32 = run
+            .iter()
+            .filter(|(s, _)| s.key.is_some())
+            .map(|(s, _)| s.tokens.1 - s.tokens.0)
+            .sum();
         let edge = match (run.first().map(|r| &r.0), run.last().map(|r| &r.0))
         {
             (Some(first), Some(last)) => {
@@ -418,19 +429,54 @@ fn sentence_runs(
         }
         run.clear();
     };
+    // A short credit right after a label ending the run, which joins it
+    // if a recurring sentence follows: a photo credit's names between
+    // "Photo:" and the footer.
+    let mut bridge: Option<Marked> = None;
+    // Whether the run's last sentence ends with a colon.
+    let mut colon = false;
     for s in &p.sentences {
         while p.lines[line].token_end <= s.token_start {
             line += 1;
         }
-        let adjacent = run.last().is_some_and(|(r, _)| {
+        let last = bridge.as_ref().or(run.last().map(|(r, _)| r));
+        let adjacent = last.is_some_and(|r| {
             r.line == line as u32 && r.tokens.1 == s.token_start
         });
         if !adjacent {
+            bridge = None;
             flush(&mut run, &mut out);
         }
-        if is_marked(line) || !recurs(s.key) {
+        if is_marked(line) {
             continue;
         }
+        if !recurs(s.key) {
+            let short = s.token_end - s.token_start <= BRIDGE_MAX_TOKENS;
+            let after_label = adjacent && bridge.is_none() && colon;
+            if after_label && s.credit && short {
+                // The label opens a run of its own: the recurring stock
+                // sentence often just before a credit is not a footer.
+                let label = run.pop();
+                flush(&mut run, &mut out);
+                run.extend(label);
+                bridge = Some(Marked {
+                    line: line as u32,
+                    tokens: (s.token_start, s.token_end),
+                    reason: Reason::Context,
+                    start: s.start,
+                    end: s.end,
+                    key: None,
+                });
+            } else {
+                bridge = None;
+                flush(&mut run, &mut out);
+            }
+            continue;
+        }
+        if let Some(b) = bridge.take() {
+            run.push((b, false));
+        }
+        colon = s.colon;
         run.push((
             Marked {
                 line: line as u32,
@@ -1088,6 +1134,54 @@ mod tests {
             let menu_spans = found.len() - 1;
             assert_eq!(found[..menu_spans].concat().trim_end(), menu);
             assert_eq!(found[menu_spans], label);
+        }
+    }
+
+    #[test]
+    fn photo_credits_join_the_footer_after_them() {
+        // "Photo:" recurs, the names after it do not; a stock sentence
+        // recurs just before it.
+        let footer = "Subscribe to the Ledger for unlimited access to local news. All rights reserved.";
+        let stock =
+            "Smith did not respond to a request for comment on Monday.";
+        let names = ["Ann Lee", "Bo Wu", "Cy Young", "Di Fox"];
+        let texts: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                format!(
+                    "The {}. {stock}  Photo: {name} / Dalvale Journal  {footer}",
+                    article(i)
+                )
+            })
+            .collect();
+        let (_, bp) = run(&texts, 2);
+        for ((t, spans), name) in texts.iter().zip(&bp.spans).zip(names) {
+            let found: Vec<&str> = spans
+                .iter()
+                .map(|s| &t[s.start as usize..s.end as usize])
+                .collect();
+            let credit = format!("Photo: {name} / Dalvale Journal  ");
+            assert_eq!(found.concat(), format!("{credit}{footer}"));
+            assert_eq!(spans[1].reason, Reason::Context);
+        }
+        // Not a name after the label: the run stops there.
+        let texts: Vec<String> = (0..4)
+            .map(|i| {
+                format!(
+                    "The {}.  Photo: the {} river  {footer}",
+                    article(i),
+                    word(i)
+                )
+            })
+            .collect();
+        let (_, bp) = run(&texts, 2);
+        for (t, spans) in texts.iter().zip(&bp.spans) {
+            let found: Vec<&str> = spans
+                .iter()
+                .map(|s| &t[s.start as usize..s.end as usize])
+                .collect();
+            assert_eq!(found.concat(), footer);
         }
     }
 

@@ -63,6 +63,13 @@ pub struct Sentence {
     /// word in title case after its first ("Story continues below
     /// advertisement", not "By Ann Lee" or a stock line of prose).
     pub alone: bool,
+    /// True when it reads as a credit: no closing stop (`. ! ?` or a
+    /// quotation mark), and every word capitalized or a number ("Ann Lee /
+    /// Dalvale Journal").
+    pub credit: bool,
+    /// True when it ends with a colon: a label ("Photo:") whose value
+    /// follows as the next sentence.
+    pub colon: bool,
 }
 
 /// One line of a document: the unit of boilerplate detection.
@@ -302,13 +309,17 @@ fn sentences(
             (lo + close, lo + open, two_spaces(gap))
         };
         let toks = &tokens[a..b];
+        let stopless = !matches!(text[end - 1], b'.' | b'!' | b'?' | b'"');
         out.push(Sentence {
             token_start: a as u32,
             token_end: b as u32,
             start: start as u32,
             end: end as u32,
             key: line_key(toks),
-            alone: set_off && next_set_off && is_label(text, toks, end),
+            alone: set_off && next_set_off && stopless && !named(text, toks),
+            credit: stopless
+                && toks.iter().all(|t| t.is_capitalized() || t.has_digit()),
+            colon: text[end - 1] == b':',
         });
         if b == last {
             return;
@@ -318,19 +329,14 @@ fn sentences(
     }
 }
 
-/// True when the sentence of tokens `toks`, ending at byte `end`, reads
-/// as a label ("Story continues below advertisement", "RELATED
-/// COVERAGE"), not prose or a credit: no closing stop, and no name (a
-/// word in title case) after its first word. A stock line of prose ("Smith
-/// did not respond to a request for comment.") or a byline ("By Ann
-/// Lee"), set off on its own, recurs across unrelated articles too.
-fn is_label(text: &[u8], toks: &[Token], end: usize) -> bool {
-    let title_case = |t: &Token| {
+/// True when a word of `toks` after the first is in title case, a name:
+/// a byline ("By Ann Lee") set off on its own recurs across unrelated
+/// articles, but is not a label.
+fn named(text: &[u8], toks: &[Token]) -> bool {
+    toks.iter().skip(1).any(|t| {
         let w = &text[t.start as usize..t.end as usize];
         w[0].is_ascii_uppercase() && w[1..].iter().any(u8::is_ascii_lowercase)
-    };
-    !matches!(text[end - 1], b'.' | b'!' | b'?' | b'"')
-        && !toks.iter().skip(1).any(title_case)
+    })
 }
 
 /// True when `gap` holds two whitespace bytes in a row.
