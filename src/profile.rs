@@ -269,21 +269,27 @@ fn sentences(
     let (first, last) = (l.token_start as usize, l.token_end as usize);
     // Token i opens a sentence after a clause ends, or after a bar: the
     // items of a navigation menu ("Home | News | Sport") are sentences.
-    let opens = |i: usize| {
+    let gap =
+        |i: usize| &text[tokens[i - 1].end as usize..tokens[i].start as usize];
+    // Token i opens a sentence whose first token is a.
+    let opens = |a: usize, i: usize| {
         let t = &tokens[i];
-        let gap = &text[tokens[i - 1].end as usize..t.start as usize];
-        let space = gap.iter().any(u8::is_ascii_whitespace);
-        let two = two_spaces(gap);
+        let before = gap(i);
+        let space = before.iter().any(u8::is_ascii_whitespace);
+        let two = two_spaces(before);
         // "3.4" and "U.S." end no sentence at their stops: a break needs
         // a space after the stop. Two spaces in a row before a capital are
         // a break without a stop: where line breaks were turned into
         // spaces, a photo credit runs into the footer after it ("… /
-        // Dalvale Journal  Subscribe to …").
+        // Dalvale Journal  Subscribe to …"). After a menu's item they are
+        // a break before any word: a menu's last item runs into the
+        // headline after it ("Sport | Weather  the mayor's …").
+        let item = a > first && gap(a).contains(&b'|');
         (t.opens() && (t.is_capitalized() || t.has_digit()) && space)
-            || (t.is_capitalized() && two)
-            || gap.contains(&b'|')
+            || ((t.is_capitalized() || item) && two)
+            || before.contains(&b'|')
     };
-    let Some(second) = (first + 1..last).find(|&i| opens(i)) else {
+    let Some(second) = (first + 1..last).find(|&i| opens(first, i)) else {
         return;
     };
     let (mut a, mut start) = (first, l.start as usize);
@@ -325,7 +331,7 @@ fn sentences(
             return;
         }
         (a, start, set_off) = (b, next_start, next_set_off);
-        b = (b + 1..last).find(|&i| opens(i)).unwrap_or(last);
+        b = (b + 1..last).find(|&i| opens(a, i)).unwrap_or(last);
     }
 }
 
@@ -520,6 +526,12 @@ mod tests {
         assert_eq!(
             sentence_texts(menu),
             ["Home", "Local news", "Sport", "Weather in 5 days"]
+        );
+        // A menu's last item ends at two spaces, whatever follows.
+        let menu = "Home | Sport | Weather  the mayor's plan  for the city";
+        assert_eq!(
+            sentence_texts(menu),
+            ["Home", "Sport", "Weather", "the mayor's plan  for the city"]
         );
         // Stops inside numbers and abbreviations end no sentence.
         let text = "Sales rose 3.4 percent. U.S. officials said so. 12 left.";
