@@ -267,16 +267,15 @@ fn sentences(
     out: &mut Vec<Sentence>,
 ) {
     let (first, last) = (l.token_start as usize, l.token_end as usize);
-    // Token i opens a sentence after a clause ends, or after a bar: the
-    // items of a navigation menu ("Home | News | Sport") are sentences.
+    // The bytes between token i - 1 and token i.
     let gap =
         |i: usize| &text[tokens[i - 1].end as usize..tokens[i].start as usize];
-    // Token i opens a sentence whose first token is a.
-    let opens = |a: usize, i: usize| {
+    // Token i opens a sentence after a clause ends, or after a bar: the
+    // items of a navigation menu ("Home | News | Sport") are sentences.
+    // `item` says that the sentence it would end opened after a bar.
+    let opens = |item: bool, i: usize| {
         let t = &tokens[i];
         let before = gap(i);
-        let space = before.iter().any(u8::is_ascii_whitespace);
-        let two = two_spaces(before);
         // "3.4" and "U.S." end no sentence at their stops: a break needs
         // a space after the stop. Two spaces in a row before a capital are
         // a break without a stop: where line breaks were turned into
@@ -284,12 +283,13 @@ fn sentences(
         // Dalvale Journal  Subscribe to …"). After a menu's item they are
         // a break before any word: a menu's last item runs into the
         // headline after it ("Sport | Weather  the mayor's …").
-        let item = a > first && gap(a).contains(&b'|');
-        (t.opens() && (t.is_capitalized() || t.has_digit()) && space)
-            || ((t.is_capitalized() || item) && two)
-            || before.contains(&b'|')
+        before.contains(&b'|')
+            || (t.opens()
+                && (t.is_capitalized() || t.has_digit())
+                && before.iter().any(u8::is_ascii_whitespace))
+            || ((t.is_capitalized() || item) && two_spaces(before))
     };
-    let Some(second) = (first + 1..last).find(|&i| opens(first, i)) else {
+    let Some(second) = (first + 1..last).find(|&i| opens(false, i)) else {
         return;
     };
     let (mut a, mut start) = (first, l.start as usize);
@@ -331,7 +331,8 @@ fn sentences(
             return;
         }
         (a, start, set_off) = (b, next_start, next_set_off);
-        b = (b + 1..last).find(|&i| opens(a, i)).unwrap_or(last);
+        let item = gap(a).contains(&b'|');
+        b = (b + 1..last).find(|&i| opens(item, i)).unwrap_or(last);
     }
 }
 
