@@ -315,7 +315,7 @@ fn sentences(
             (lo + close, lo + open, two_spaces(gap))
         };
         let toks = &tokens[a..b];
-        let stopless = !matches!(text[end - 1], b'.' | b'!' | b'?' | b'"');
+        let stopless = !ends_with_stop(&text[start..end]);
         out.push(Sentence {
             token_start: a as u32,
             token_end: b as u32,
@@ -344,6 +344,18 @@ fn named(text: &[u8], toks: &[Token]) -> bool {
         let w = &text[t.start as usize..t.end as usize];
         w[0].is_ascii_uppercase() && w[1..].iter().any(u8::is_ascii_lowercase)
     })
+}
+
+/// True when `s` ends with a full stop, `!`, `?` or an ellipsis (or
+/// their fullwidth forms), perhaps inside closing quotation marks or
+/// brackets: prose, not a label.
+fn ends_with_stop(mut s: &[u8]) -> bool {
+    const CLOSING: [&str; 7] = ["\"", "'", ")", "]", "”", "’", "»"];
+    const STOPS: [&str; 7] = [".", "!", "?", "…", "。", "！", "？"];
+    while let Some(c) = CLOSING.iter().find(|c| s.ends_with(c.as_bytes())) {
+        s = &s[..s.len() - c.len()];
+    }
+    STOPS.iter().any(|c| s.ends_with(c.as_bytes()))
 }
 
 /// True when `gap` holds two whitespace bytes in a row.
@@ -550,6 +562,16 @@ mod tests {
                 "Subscribe to the Journal today."
             ]
         );
+        // Prose ends with a stop, inside quotation marks or not.
+        for (prose, stop) in [
+            ("He said “no.”", true),
+            ("Ends here!)", true),
+            ("雨が降った。", true),
+            ("Story continues below advertisement", false),
+            ("Photo:", false),
+        ] {
+            assert_eq!(ends_with_stop(prose.as_bytes()), stop, "{prose}");
+        }
         // What stands between the spaces before a sentence opens it.
         let text = "Read more.  © 2026 Dalvale Journal. All rights reserved.";
         assert_eq!(
