@@ -963,6 +963,11 @@ mod tests {
         (profiles, found.boilerplate)
     }
 
+    /// The text of each of a document's spans.
+    fn span_texts<'a>(text: &'a str, spans: &[Span]) -> Vec<&'a str> {
+        spans.iter().map(|s| &text[s.start as usize..s.end as usize]).collect()
+    }
+
     /// A distinct word for each `i` (numbers would make templates).
     fn word(i: usize) -> &'static str {
         ["apple", "pear", "plum", "fig", "lime", "kiwi", "date", "peach"][i]
@@ -1083,13 +1088,8 @@ mod tests {
         let (profiles, bp) = run(&texts, 2);
         assert!(profiles.iter().all(|p| p.lines.len() == 1));
         for (t, spans) in texts.iter().zip(&bp.spans) {
-            let found: Vec<&str> = spans
-                .iter()
-                .map(|s| {
-                    assert_eq!(s.reason, Reason::Sentence);
-                    &t[s.start as usize..s.end as usize]
-                })
-                .collect();
+            assert!(spans.iter().all(|s| s.reason == Reason::Sentence));
+            let found = span_texts(t, spans);
             // The footer's three sentences, each up to the next, and not
             // the stock sentence inside the text, which recurs as often.
             assert_eq!(found.concat(), footer);
@@ -1124,10 +1124,7 @@ mod tests {
         let (profiles, bp) = run(&texts, 2);
         assert!(profiles.iter().all(|p| p.lines.len() == 1));
         for (t, spans) in texts.iter().zip(&bp.spans) {
-            let found: Vec<&str> = spans
-                .iter()
-                .map(|s| &t[s.start as usize..s.end as usize])
-                .collect();
+            let found = span_texts(t, spans);
             // The menu's items make one stretch, bars included; the label
             // is taken alone; the byline, a line of names, and the stock
             // sentence, a line of prose, are not.
@@ -1157,10 +1154,7 @@ mod tests {
             .collect();
         let (_, bp) = run(&texts, 2);
         for ((t, spans), name) in texts.iter().zip(&bp.spans).zip(names) {
-            let found: Vec<&str> = spans
-                .iter()
-                .map(|s| &t[s.start as usize..s.end as usize])
-                .collect();
+            let found = span_texts(t, spans);
             let credit = format!("Photo: {name} / Dalvale Journal  ");
             assert_eq!(found.concat(), format!("{credit}{footer}"));
             assert_eq!(spans[1].reason, Reason::Context);
@@ -1177,10 +1171,7 @@ mod tests {
             .collect();
         let (_, bp) = run(&texts, 2);
         for (t, spans) in texts.iter().zip(&bp.spans) {
-            let found: Vec<&str> = spans
-                .iter()
-                .map(|s| &t[s.start as usize..s.end as usize])
-                .collect();
+            let found = span_texts(t, spans);
             assert_eq!(found.concat(), footer);
         }
     }
