@@ -63,9 +63,9 @@ pub struct Sentence {
     /// word in title case after its first ("Story continues below
     /// advertisement", not "By Ann Lee" or a stock line of prose).
     pub alone: bool,
-    /// True when it reads as a credit: no closing stop (`. ! ?` or a
-    /// quotation mark), and every word capitalized or a number ("Ann Lee /
-    /// Dalvale Journal").
+    /// True when it reads as a credit: no closing stop (`. ! ?`, perhaps
+    /// inside quotation marks), and every word capitalized or a number
+    /// ("Ann Lee / Dalvale Journal").
     pub credit: bool,
     /// True when it ends with a colon: a label ("Photo:") whose value
     /// follows as the next sentence.
@@ -303,9 +303,7 @@ fn sentences(
         let (end, next_start, next_set_off) = if b == last {
             (l.end as usize, 0, true)
         } else {
-            let (lo, hi) =
-                (tokens[b - 1].end as usize, tokens[b].start as usize);
-            let gap = &text[lo..hi];
+            let (lo, gap) = (tokens[b - 1].end as usize, gap(b));
             let between = |c: &u8| c.is_ascii_whitespace() || *c == b'|';
             let close = gap.iter().position(between).unwrap_or(gap.len());
             let open = gap[close..]
@@ -342,7 +340,7 @@ fn sentences(
 fn named(text: &[u8], toks: &[Token]) -> bool {
     toks.iter().skip(1).any(|t| {
         let w = &text[t.start as usize..t.end as usize];
-        w[0].is_ascii_uppercase() && w[1..].iter().any(u8::is_ascii_lowercase)
+        t.is_capitalized() && w.iter().skip(1).any(u8::is_ascii_lowercase)
     })
 }
 
