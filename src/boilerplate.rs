@@ -83,7 +83,9 @@ pub fn default_min_docs(docs: usize) -> u32 {
 pub enum Reason {
     /// The line or its template recurs: see [`Template`].
     Recurring,
-    /// The line sits among boilerplate without being prose.
+    /// The line sits among boilerplate without being prose; or a credit
+    /// sentence sits inside a run of recurring ones (see
+    /// [`BRIDGE_MAX_TOKENS`]).
     Context,
     /// A sentence inside a long line (or a document's only line) recurs,
     /// as a sentence or as a line of its own, in a run of recurring
