@@ -88,8 +88,10 @@ pub fn removals(report: &Report) -> Vec<Removal> {
 ///
 /// A span inside a line (a sentence) goes with the spaces after it, or
 /// before it when it ends the line. A line left with nothing but
-/// whitespace goes whole, with its line break; so does a blank line that
-/// a removal left doubled, or left at either end of the text.
+/// whitespace (or marks, "|") goes whole, with its line break; so does a
+/// blank line that a removal left doubled, or left at either end of the
+/// text, and a line of marks only ("-----") next to removed lines, with
+/// only blank lines or marks between.
 pub fn strip(text: &[u8], spans: &[(u32, u32)]) -> Vec<u8> {
     if spans.is_empty() {
         return text.to_vec();
@@ -116,18 +118,15 @@ pub fn strip(text: &[u8], spans: &[(u32, u32)]) -> Vec<u8> {
             }
         }
     }
-    let mut out = Vec::with_capacity(text.len());
-    // Whether the last line written was blank (at the start: as if so),
-    // and whether a line was removed since the last one with words.
-    let (mut last_blank, mut removed) = (true, false);
-    let mut next = 0; // the first cut that may touch the current line
+    // Each line's pieces outside the cuts, and what is left of it.
+    let mut lines: Vec<(Left, usize)> = Vec::new(); // (left, end in `kept`)
     let mut kept: Vec<(usize, usize)> = Vec::new();
+    let mut next = 0; // the first cut that may touch the current line
     let mut lo = 0;
     while lo < text.len() {
         let hi = memchr::memchr(b'\n', &text[lo..])
             .map_or(text.len(), |i| lo + i + 1);
-        // The line's pieces outside the cuts.
-        kept.clear();
+        let first = kept.len();
         let mut at = lo;
         let mut touched = false;
         while next < cuts.len() && cuts[next].0 < hi {
@@ -147,26 +146,90 @@ pub fn strip(text: &[u8], spans: &[(u32, u32)]) -> Vec<u8> {
         if at < hi {
             kept.push((at, hi));
         }
-        let blank = kept
+        let pieces = &kept[first..];
+        let left = if pieces.iter().any(|&(s, e)| has_word(&text[s..e])) {
+            Left::Words
+        } else if touched {
+            Left::Removed
+        } else if pieces
             .iter()
-            .all(|&(s, e)| text[s..e].iter().all(u8::is_ascii_whitespace));
-        if blank && (touched || (removed && last_blank)) {
-            removed = true;
+            .all(|&(s, e)| text[s..e].iter().all(u8::is_ascii_whitespace))
+        {
+            Left::Blank
         } else {
-            for &(s, e) in &kept {
-                out.extend_from_slice(&text[s..e]);
-            }
-            last_blank = blank;
-            if !blank {
-                removed = false;
-            }
-        }
+            Left::Marks
+        };
+        lines.push((left, kept.len()));
         lo = hi;
+    }
+    // A line of marks only ("|", "-----") goes with the removed lines next
+    // to it: when the nearest line on either side that is not blank or
+    // marks was removed.
+    let mut gone = vec![false; lines.len()];
+    let mut last = Left::Blank; // the nearest Words or Removed line so far
+    for (i, &(left, _)) in lines.iter().enumerate() {
+        match left {
+            Left::Words | Left::Removed => last = left,
+            Left::Marks => gone[i] = last == Left::Removed,
+            Left::Blank => {}
+        }
+        gone[i] |= left == Left::Removed;
+    }
+    last = Left::Blank;
+    for (i, &(left, _)) in lines.iter().enumerate().rev() {
+        match left {
+            Left::Words | Left::Removed => last = left,
+            Left::Marks => gone[i] |= last == Left::Removed,
+            Left::Blank => {}
+        }
+    }
+    let mut out = Vec::with_capacity(text.len());
+    // Whether the last line written was blank (at the start: as if so),
+    // and whether a line was removed since the last one with words.
+    let (mut last_blank, mut removed) = (true, false);
+    let mut first = 0;
+    for (i, &(left, end)) in lines.iter().enumerate() {
+        let pieces = &kept[first..end];
+        first = end;
+        let blank = left == Left::Blank;
+        if gone[i] || (blank && removed && last_blank) {
+            removed = true;
+            continue;
+        }
+        for &(s, e) in pieces {
+            out.extend_from_slice(&text[s..e]);
+        }
+        last_blank = blank;
+        if !blank {
+            removed = false;
+        }
     }
     if removed {
         trim_removed_end(text, &mut out);
     }
     out
+}
+
+/// True when `bytes` hold a letter or a digit, in any script.
+fn has_word(bytes: &[u8]) -> bool {
+    if bytes.is_ascii() {
+        bytes.iter().any(u8::is_ascii_alphanumeric)
+    } else {
+        String::from_utf8_lossy(bytes).chars().any(char::is_alphanumeric)
+    }
+}
+
+/// What is left of a line after the cuts.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+enum Left {
+    /// A letter or a digit, in any script.
+    Words,
+    /// Whitespace only, and the line was cut: it goes.
+    Removed,
+    /// Whitespace only, or nothing, in a line not cut.
+    Blank,
+    /// Marks such as "|" or "-----" and whitespace, in a line not cut.
+    Marks,
 }
 
 /// Ends `out`, the text left of `text` whose last lines were removed,
@@ -316,6 +379,12 @@ mod tests {
             ),
             "First paragraph.\n\nSecond one.\n"
         );
+        // Lines of marks go with the removed lines next to them.
+        let text = "Home\n|\nNews\n-----\nStory.\n\n* * *\n\nMore.\n---\nAd\n";
+        assert_eq!(
+            stripped(text, &["Home", "News", "Ad"]),
+            "Story.\n\n* * *\n\nMore.\n"
+        );
         // A line between two kept ones: one blank line stays between them.
         let text = "One.\n\nAdvertisement\n\nTwo.";
         assert_eq!(stripped(text, &["Advertisement"]), "One.\n\nTwo.");
@@ -382,8 +451,9 @@ mod tests {
                 }
             }
         }
-        let mut out = Vec::new();
-        let (mut last_blank, mut removed, mut offset) = (true, false, 0);
+        // Each line: what is left of it, and whether it was cut.
+        let mut lines: Vec<(Vec<u8>, bool)> = Vec::new();
+        let mut offset = 0;
         for line in text.split_inclusive(|&b| b == b'\n') {
             let flags = &cut[offset..offset + line.len()];
             offset += line.len();
@@ -393,14 +463,39 @@ mod tests {
                 .filter(|(_, c)| !**c)
                 .map(|(b, _)| *b)
                 .collect();
-            let blank = kept.iter().all(u8::is_ascii_whitespace);
-            if blank && (flags.contains(&true) || (removed && last_blank)) {
+            lines.push((kept, flags.contains(&true)));
+        }
+        let words =
+            |i: usize| lines[i].0.iter().any(u8::is_ascii_alphanumeric);
+        let blank = |i: usize| lines[i].0.iter().all(u8::is_ascii_whitespace);
+        let removed_line = |i: usize| lines[i].1 && !words(i);
+        let marks = |i: usize| !lines[i].1 && !words(i) && !blank(i);
+        // The nearest line with words, or removed, in `range`.
+        let nearest_removed = |mut range: Box<dyn Iterator<Item = usize>>| {
+            range
+                .find(|&j| words(j) || removed_line(j))
+                .is_some_and(removed_line)
+        };
+        let n = lines.len();
+        let gone: Vec<bool> = (0..n)
+            .map(|i| {
+                removed_line(i)
+                    || (marks(i)
+                        && (nearest_removed(Box::new((0..i).rev()))
+                            || nearest_removed(Box::new(i + 1..n))))
+            })
+            .collect();
+        let mut out = Vec::new();
+        let (mut last_blank, mut removed) = (true, false);
+        for i in 0..n {
+            let is_blank = !lines[i].1 && blank(i);
+            if gone[i] || (is_blank && removed && last_blank) {
                 removed = true;
                 continue;
             }
-            out.extend(kept);
-            last_blank = blank;
-            removed &= blank;
+            out.extend_from_slice(&lines[i].0);
+            last_blank = is_blank;
+            removed &= is_blank;
         }
         if removed {
             trim_removed_end(text, &mut out);
@@ -410,7 +505,7 @@ mod tests {
 
     #[test]
     fn stripping_agrees_with_the_rules_byte_by_byte() {
-        // Random texts of words, spaces, tabs, line breaks and CRs, with
+        // Random texts of words, bars, spaces, tabs, line breaks and CRs, with
         // random word spans cut, as boilerplate spans are: sorted,
         // disjoint, starting and ending at words.
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -424,10 +519,11 @@ mod tests {
             let mut text = Vec::new();
             let mut words = Vec::new();
             for _ in 0..next(30) {
-                match next(6) {
+                match next(7) {
                     0 => text.push(b'\n'),
                     1 => text.extend_from_slice(b"\r\n"),
                     2 => text.push(b'\t'),
+                    3 => text.extend_from_slice(b"| "),
                     _ => {
                         let start = text.len();
                         text.extend_from_slice(b"word");
