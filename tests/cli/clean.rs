@@ -192,3 +192,49 @@ clitest!(skipped_records_are_reported_and_exit_2, |dir, cmd| {
     assert!(out.stderr.contains("in.jsonl: line 2"), "{}", out.stderr);
     assert_eq!(of_type(&dir.read("audit.jsonl"), "diagnostic").len(), 1);
 });
+
+clitest!(text_without_line_breaks_cleans_without_debris, |dir, cmd| {
+    // One-line texts whose line breaks became two spaces: a menu, a
+    // headline in lowercase, a byline, the story, a photo credit and a
+    // footer.
+    let (a, b) = (
+        ["granite", "willow", "copper", "harbor", "meadow"],
+        ["north", "river", "hill", "lake", "valley"],
+    );
+    let story = |i: usize| {
+        format!(
+            "The {} plan for the {} district was approved. Officials said the {} project would open soon. Residents of {} welcomed it.",
+            a[i], b[i], a[i], b[i]
+        )
+    };
+    let names = ["Ann Lee", "Bo Wu", "Cy Young", "Di Fox", "Ed Ray"];
+    let input: String = (0..5)
+        .map(|i| {
+            let text = format!(
+                "Skip to main content  Home | Local | Sport | Weather  the {} council backs the {} plan  By Ann Lee  {}  Photo: {} / Dalvale Journal  Subscribe to the Dalvale Journal for unlimited access to local news. © 2026 Dalvale Journal. All rights reserved.",
+                b[i],
+                a[i],
+                story(i),
+                names[i]
+            );
+            format!("{}\n", serde_json::json!({"id": i.to_string(), "text": text}))
+        })
+        .collect();
+    dir.create("in.jsonl", &input);
+    let out = cmd.args(["clean", "in.jsonl"]).expect_code(0);
+    let kept = texts(&out.stdout);
+    assert_eq!(kept.len(), 5, "{}", out.stdout);
+    for (i, (_, text)) in kept.iter().enumerate() {
+        // The menu with its bars, the credit and the footer are gone; the
+        // headline, the byline and the story are left, and nothing else.
+        assert_eq!(
+            text,
+            &format!(
+                "the {} council backs the {} plan  By Ann Lee  {}",
+                b[i],
+                a[i],
+                story(i)
+            )
+        );
+    }
+});
