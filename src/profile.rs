@@ -385,8 +385,9 @@ fn line(
         (0usize, 0usize, false);
     let templated =
         if toks.len() <= MAX_TEMPLATE_TOKENS { toks } else { &[][..] };
+    let label_colon = labelled(text, toks);
     for (i, t) in templated.iter().enumerate() {
-        if is_masked(toks, i, joiner) {
+        if is_masked(toks, i, joiner, label_colon) {
             masked += 1;
             if !last_masked {
                 template = fold(template, MASKED);
@@ -406,8 +407,8 @@ fn line(
     }
     let label = fixed == 1
         && masked >= LABEL_MIN_MASKED
-        && !templated[0].is_capitalized()
-        && !templated[0].has_digit();
+        && (label_colon
+            || (!templated[0].is_capitalized() && !templated[0].has_digit()));
     let enough = fixed >= MIN_FIXED_TOKENS && fixed > runs - digit_runs;
     let template = (masked > 0 && (enough || label)).then(|| mix(template));
     // The span covers the whole line, punctuation included, without the
@@ -433,13 +434,28 @@ fn trim(text: &[u8], mut lo: usize, mut hi: usize) -> (usize, usize) {
     (lo, hi)
 }
 
+/// True when the line of tokens `toks` opens with a label, one word and a
+/// colon ("Photo:", "Credit:"): what follows is its value, not a clause.
+pub(crate) fn labelled(text: &[u8], toks: &[Token]) -> bool {
+    toks.len() > 1 && text.get(toks[0].end as usize) == Some(&b':')
+}
+
 /// True when token `i` of a line's tokens `toks` is masked in the line's
 /// template: a number, or a name (a capitalized word that does not open
-/// the line or a clause).
-pub(crate) fn is_masked(toks: &[Token], i: usize, joiner: u64) -> bool {
+/// the line or a clause, or that follows the label of a `labelled` line:
+/// "Photo: Ann Lee").
+pub(crate) fn is_masked(
+    toks: &[Token],
+    i: usize,
+    joiner: u64,
+    labelled: bool,
+) -> bool {
     let varies = |i: usize| {
         let t = toks[i];
-        t.has_digit() || (t.is_capitalized() && !t.opens() && i > 0)
+        t.has_digit()
+            || (t.is_capitalized()
+                && i > 0
+                && (!t.opens() || (labelled && i == 1)))
     };
     // "Ann Lee and Bo Wu" is one run of names, as "Ann Lee" is.
     varies(i)
@@ -460,16 +476,17 @@ pub(crate) fn joiner_hash(seed: u64) -> u64 {
 pub fn template_text(line: &[u8], unit: UnitChoice, seed: u64) -> String {
     let toks = Tokenizer::new(seed).tokens(line, unit);
     let joiner = joiner_hash(seed);
+    let labelled = labelled(line, &toks);
     let mut out = String::new();
     let mut pos = 0usize;
     let mut i = 0;
     while i < toks.len() {
-        if !is_masked(&toks, i, joiner) {
+        if !is_masked(&toks, i, joiner, labelled) {
             i += 1;
             continue;
         }
         let mut j = i;
-        while j + 1 < toks.len() && is_masked(&toks, j + 1, joiner) {
+        while j + 1 < toks.len() && is_masked(&toks, j + 1, joiner, labelled) {
             j += 1;
         }
         out.push_str(&String::from_utf8_lossy(
@@ -660,6 +677,21 @@ mod tests {
             "a capitalized first word opens a headline, not a label"
         );
         assert_eq!(key("2013 Ann Lee Bo Wu"), None, "no fixed word at all");
+        // A word and a colon label what follows: its names vary, the first
+        // one included.
+        let photo = key("Photo: Ann Lee / Dalvale Journal");
+        assert!(photo.is_some());
+        assert_eq!(photo, key("Photo: Bo Wu / The Ledger"));
+        assert_ne!(photo, key("Credit: Bo Wu / The Ledger"));
+        assert_eq!(key("Photo: AP"), None, "one masked word is too few");
+        assert_eq!(
+            template_text(
+                b"Photo: Ann Lee / Dalvale Journal",
+                UnitChoice::Auto,
+                1
+            ),
+            "Photo: …"
+        );
     }
 
     #[test]
