@@ -224,7 +224,8 @@ fn has_word(bytes: &[u8]) -> bool {
 enum Left {
     /// A letter or a digit, in any script.
     Words,
-    /// Whitespace only, and the line was cut: it goes.
+    /// No letter or digit left (whitespace, or marks), and the line was
+    /// cut: it goes.
     Removed,
     /// Whitespace only, or nothing, in a line not cut.
     Blank,
