@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::DocId;
 use crate::keymap::KeyMap;
 use crate::minhash::{MinHasher, Signatures};
-use crate::profile::{DocProfile, Line};
+use crate::profile::{DocProfile, Line, Sentence};
 
 /// Documents sampled per recurring line for the copy check.
 pub const SAMPLE_DOCS: usize = 8;
@@ -392,14 +392,14 @@ fn sentence_runs(
 ) -> Vec<Marked> {
     let mut out = Vec::new();
     let mut line = 0;
-    // Recurring sentences next to each other, and whether each is alone.
-    let mut run: Vec<(Marked, bool)> = Vec::new();
+    // Recurring sentences next to each other, each with its sentence.
+    let mut run: Vec<(Marked, &Sentence)> = Vec::new();
     let is_marked = |i: usize| has_line(marked, i as u32);
-    let flush = |run: &mut Vec<(Marked, bool)>, out: &mut Vec<Marked>| {
+    let flush = |run: &mut Vec<(Marked, &Sentence)>, out: &mut Vec<Marked>| {
         let tokens: u32 = run
             .iter()
-            .filter(|(s, _)| s.key.is_some())
-            .map(|(s, _)| s.tokens.1 - s.tokens.0)
+            .filter(|(m, _)| m.key.is_some())
+            .map(|(m, _)| m.tokens.1 - m.tokens.0)
             .sum();
         let edge = match (run.first().map(|r| &r.0), run.last().map(|r| &r.0))
         {
@@ -425,25 +425,21 @@ fn sentence_runs(
         } else {
             // A sentence set off as a line of its own is one, and recurs
             // as lines do.
-            out.extend(
-                run.iter().filter(|(_, alone)| *alone).map(|&(m, _)| m),
-            );
+            out.extend(run.iter().filter(|(_, s)| s.alone).map(|&(m, _)| m));
         }
         run.clear();
     };
     // A short credit right after a label ending the run, which joins it
     // if a recurring sentence follows: a photo credit's names between
     // "Photo:" and the footer.
-    let mut bridge: Option<Marked> = None;
-    // Whether the run's last sentence ends with a colon.
-    let mut colon = false;
+    let mut bridge: Option<(Marked, &Sentence)> = None;
     for s in &p.sentences {
         while p.lines[line].token_end <= s.token_start {
             line += 1;
         }
-        let last = bridge.as_ref().or(run.last().map(|(r, _)| r));
-        let adjacent = last.is_some_and(|r| {
-            r.line == line as u32 && r.tokens.1 == s.token_start
+        let last = bridge.as_ref().or(run.last()).map(|(m, _)| m);
+        let adjacent = last.is_some_and(|m| {
+            m.line == line as u32 && m.tokens.1 == s.token_start
         });
         if !adjacent {
             bridge = None;
@@ -454,42 +450,24 @@ fn sentence_runs(
         }
         if !recurs(s.key) {
             let short = s.token_end - s.token_start <= BRIDGE_MAX_TOKENS;
-            let after_label = adjacent && bridge.is_none() && colon;
+            let after_label = adjacent
+                && bridge.is_none()
+                && run.last().is_some_and(|(_, label)| label.colon);
             if after_label && s.credit && short {
                 // The label opens a run of its own: the recurring stock
                 // sentence often just before a credit is not a footer.
                 let label = run.pop();
                 flush(&mut run, &mut out);
                 run.extend(label);
-                bridge = Some(Marked {
-                    line: line as u32,
-                    tokens: (s.token_start, s.token_end),
-                    reason: Reason::Context,
-                    start: s.start,
-                    end: s.end,
-                    key: None,
-                });
+                bridge = Some((Marked::sentence(line, s, None), s));
             } else {
                 bridge = None;
                 flush(&mut run, &mut out);
             }
             continue;
         }
-        if let Some(b) = bridge.take() {
-            run.push((b, false));
-        }
-        colon = s.colon;
-        run.push((
-            Marked {
-                line: line as u32,
-                tokens: (s.token_start, s.token_end),
-                reason: Reason::Sentence,
-                start: s.start,
-                end: s.end,
-                key: Some((s.key, Kind::Line)),
-            },
-            s.alone,
-        ));
+        run.extend(bridge.take());
+        run.push((Marked::sentence(line, s, Some((s.key, Kind::Line))), s));
     }
     flush(&mut run, &mut out);
     out
@@ -522,6 +500,27 @@ struct Marked {
 }
 
 impl Marked {
+    /// Sentence `s` of line `line`: recurring under `key`, or joined to a
+    /// run of recurring ones without one (a credit).
+    fn sentence(
+        line: usize,
+        s: &Sentence,
+        key: Option<(u64, Kind)>,
+    ) -> Marked {
+        Marked {
+            line: line as u32,
+            tokens: (s.token_start, s.token_end),
+            reason: if key.is_some() {
+                Reason::Sentence
+            } else {
+                Reason::Context
+            },
+            start: s.start,
+            end: s.end,
+            key,
+        }
+    }
+
     /// The whole line `line`.
     fn line(p: &DocProfile, line: usize, key: Option<(u64, Kind)>) -> Marked {
         let l = &p.lines[line];
