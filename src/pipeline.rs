@@ -466,8 +466,9 @@ fn passage_reports(
         })
         .collect();
     sides.par_sort_unstable();
-    type Shown = (usize, bool, (u32, u32), u32, String);
-    let shown: Vec<Shown> = sides
+    // How one side is shown: line and column, paragraph, quote.
+    type Shown = ((u32, u32), u32, String);
+    let shown: Vec<(usize, bool, Shown)> = sides
         .par_chunk_by(|x, y| x.0 == y.0)
         .flat_map_iter(|group| {
             let text = corpus.text(group[0].0);
@@ -484,35 +485,25 @@ fn passage_reports(
                         .partition_point(|&p| p <= s.start as usize)
                         as u32;
                     let quote = quote(&text[s.start as usize..s.end as usize]);
-                    (i, is_b, at, paragraph.max(1), quote)
+                    (i, is_b, (at, paragraph.max(1), quote))
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut at = vec![((0, 0), (0, 0)); passages.len()];
-    let mut paragraphs = vec![(0, 0); passages.len()];
-    let mut quotes = vec![(String::new(), String::new()); passages.len()];
-    for (i, is_b, pos, paragraph, q) in shown {
-        if is_b {
-            at[i].1 = pos;
-            paragraphs[i].1 = paragraph;
-            quotes[i].1 = q;
-        } else {
-            at[i].0 = pos;
-            paragraphs[i].0 = paragraph;
-            quotes[i].0 = q;
-        }
+    let mut sides: Vec<[Shown; 2]> = vec![Default::default(); passages.len()];
+    for (i, is_b, side) in shown {
+        sides[i][usize::from(is_b)] = side;
     }
     passages
         .into_iter()
-        .zip(at.into_iter().zip(paragraphs).zip(quotes))
+        .zip(sides)
         .enumerate()
-        .map(|(i, (passage, ((at, paragraphs), quotes)))| PassageReport {
+        .map(|(i, (passage, [a, b]))| PassageReport {
             id: i as u32 + 1,
             passage,
-            at,
-            paragraphs,
-            quotes,
+            at: (a.0, b.0),
+            paragraphs: (a.1, b.1),
+            quotes: (a.2, b.2),
         })
         .collect()
 }
