@@ -442,20 +442,26 @@ pub(crate) fn labelled(text: &[u8], toks: &[Token]) -> bool {
 
 /// True when token `i` of a line's tokens `toks` is masked in the line's
 /// template: a number, or a name (a capitalized word that does not open
-/// the line or a clause, or that follows the label of a `labelled` line:
-/// "Photo: Ann Lee").
+/// the line or a clause, or that starts a run of capitalized words after
+/// the label of a `labelled` line: "Photo: Ann Lee").
 pub(crate) fn is_masked(
     toks: &[Token],
     i: usize,
     joiner: u64,
     labelled: bool,
 ) -> bool {
+    // After a label, a capitalized word that another follows starts a
+    // name ("Photo: Ann Lee"); one alone opens a clause ("Corrections: If
+    // you see …").
+    let after_label = |i: usize| {
+        labelled
+            && i == 1
+            && toks.get(2).is_some_and(|t| t.is_capitalized() || t.has_digit())
+    };
     let varies = |i: usize| {
         let t = toks[i];
         t.has_digit()
-            || (t.is_capitalized()
-                && i > 0
-                && (!t.opens() || (labelled && i == 1)))
+            || (t.is_capitalized() && i > 0 && (!t.opens() || after_label(i)))
     };
     // "Ann Lee and Bo Wu" is one run of names, as "Ann Lee" is.
     varies(i)
@@ -684,6 +690,15 @@ mod tests {
         assert_eq!(photo, key("Photo: Bo Wu / The Ledger"));
         assert_ne!(photo, key("Credit: Bo Wu / The Ledger"));
         assert_eq!(key("Photo: AP"), None, "one masked word is too few");
+        assert_eq!(
+            template_text(
+                b"Corrections: If you see an error, call Ann Lee",
+                UnitChoice::Auto,
+                1
+            ),
+            "Corrections: If you see an error, call …",
+            "a clause after the label keeps its first word"
+        );
         assert_eq!(
             template_text(
                 b"Photo: Ann Lee / Dalvale Journal",
