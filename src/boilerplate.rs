@@ -507,35 +507,28 @@ impl Marked {
         s: &Sentence,
         key: Option<(u64, Kind)>,
     ) -> Marked {
-        Marked {
-            line: line as u32,
-            tokens: (s.token_start, s.token_end),
-            reason: if key.is_some() {
-                Reason::Sentence
-            } else {
-                Reason::Context
-            },
-            start: s.start,
-            end: s.end,
-            key,
-        }
+        let (tokens, span) = ((s.token_start, s.token_end), (s.start, s.end));
+        Marked::new(line, tokens, span, key, Reason::Sentence)
     }
 
     /// The whole line `line`.
     fn line(p: &DocProfile, line: usize, key: Option<(u64, Kind)>) -> Marked {
         let l = &p.lines[line];
-        Marked {
-            line: line as u32,
-            tokens: (l.token_start, l.token_end),
-            reason: if key.is_some() {
-                Reason::Recurring
-            } else {
-                Reason::Context
-            },
-            start: l.start,
-            end: l.end,
-            key,
-        }
+        let (tokens, span) = ((l.token_start, l.token_end), (l.start, l.end));
+        Marked::new(line, tokens, span, key, Reason::Recurring)
+    }
+
+    /// A span found by its `key` (for the reason `found`), or by context
+    /// without one.
+    fn new(
+        line: usize,
+        tokens: (u32, u32),
+        (start, end): (u32, u32),
+        key: Option<(u64, Kind)>,
+        found: Reason,
+    ) -> Marked {
+        let reason = if key.is_some() { found } else { Reason::Context };
+        Marked { line: line as u32, tokens, reason, start, end, key }
     }
 }
 
