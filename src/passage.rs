@@ -230,16 +230,19 @@ impl Windows {
                     tokenizer.windows(&text, terms, &mut windows);
                     windows.retain(|w| !in_boilerplate(w, &masked[d]));
                     let mut sketches = Vec::with_capacity(windows.len() * 8);
-                    let mut stems = Vec::new();
+                    let mut stems = Vec::with_capacity(terms.len());
                     for w in &windows {
                         let span = &terms[w.start as usize..w.end as usize];
                         sketch(span, &mut sketches);
                         sketches.push(SEPARATOR);
-                        let mut s: Vec<u32> =
-                            span.iter().map(|t| t.stem).collect();
-                        s.sort_unstable();
-                        s.dedup();
-                        stems.extend(s);
+                        // Each window's distinct stems, sorted in place at
+                        // the end of the document's list.
+                        let from = stems.len();
+                        stems.extend(span.iter().map(|t| t.stem));
+                        let mine = &mut stems[from..];
+                        mine.sort_unstable();
+                        let distinct = dedup_sorted(mine);
+                        stems.truncate(from + distinct);
                     }
                     (windows, sketches, stems)
                 },
@@ -597,36 +600,45 @@ fn candidates(
     // the evidence of each pair is summed.
     of_window.par_sort_unstable_by_key(|e| e.0);
     let need = (MIN_EVIDENCE * EVIDENCE_SCALE) as u32;
+    // Each thread's run of windows appends its pairs to one vector, with
+    // one scratch list for a window's links: nothing is allocated per
+    // window.
     let pairs = of_window
         .par_chunk_by(|x, y| x.0 == y.0)
-        .map_init(Vec::<(u32, u16)>::new, |acc, mine| {
-            let x = mine[0].0;
-            let dx = draft(x);
-            acc.clear();
-            for &(_, weight, n, from) in mine {
-                let from = from as usize;
-                let members = entries[from..from + usize::from(n)].iter();
-                // Without drafts, an extend of known length (no filter).
-                match dx {
-                    None => acc.extend(members.map(|&(_, y)| (y, weight))),
-                    Some(dx) => acc.extend(
-                        members
-                            .filter(|&&(_, y)| draft(y) != Some(dx))
-                            .map(|&(_, y)| (y, weight)),
-                    ),
+        .fold(
+            || (Vec::<(u32, u16)>::new(), Vec::new()),
+            |(mut acc, mut out), mine| {
+                let x = mine[0].0;
+                let dx = draft(x);
+                acc.clear();
+                for &(_, weight, n, from) in mine {
+                    let from = from as usize;
+                    let members = entries[from..from + usize::from(n)].iter();
+                    // Without drafts, an extend of known length (no filter).
+                    match dx {
+                        None => acc.extend(members.map(|&(_, y)| (y, weight))),
+                        Some(dx) => acc.extend(
+                            members
+                                .filter(|&&(_, y)| draft(y) != Some(dx))
+                                .map(|&(_, y)| (y, weight)),
+                        ),
+                    }
                 }
-            }
-            // Sorting a few dozen entries beats a hash map per window.
-            acc.sort_unstable_by_key(|e| e.0);
-            acc.chunk_by(|p, q| p.0 == q.0)
-                .map(|run| {
-                    let evidence: u32 =
-                        run.iter().map(|e| u32::from(e.1)).sum();
-                    (x, run[0].0, evidence)
-                })
-                .filter(|c| c.2 >= need)
-                .collect::<Vec<_>>()
-        })
+                // Sorting a few dozen entries beats a hash map per window.
+                acc.sort_unstable_by_key(|e| e.0);
+                out.extend(
+                    acc.chunk_by(|p, q| p.0 == q.0)
+                        .map(|run| {
+                            let evidence: u32 =
+                                run.iter().map(|e| u32::from(e.1)).sum();
+                            (x, run[0].0, evidence)
+                        })
+                        .filter(|c| c.2 >= need),
+                );
+                (acc, out)
+            },
+        )
+        .map(|(_, out)| out)
         .flatten_iter()
         .collect();
     (pairs, oversized)
@@ -641,6 +653,19 @@ struct Bin<'a> {
     weight: u16,
     /// False for a bin that links windows of one document only.
     across: bool,
+}
+
+/// Moves the distinct values of sorted `values` to its front, in order;
+/// returns how many there are.
+fn dedup_sorted(values: &mut [u32]) -> usize {
+    let mut kept = 0;
+    for i in 0..values.len() {
+        if kept == 0 || values[i] != values[kept - 1] {
+            values[kept] = values[i];
+            kept += 1;
+        }
+    }
+    kept
 }
 
 /// A pair of `u32`s as one `u64` in the same order: sorting by it
