@@ -1209,6 +1209,28 @@ mod tests {
     }
 
     #[test]
+    fn radix_sort_orders_entries_by_value_then_window() {
+        let mut rng = crate::synth::Rng::new(3);
+        // Made in window order, as Windows::new makes them; values of a
+        // few bits (that repeat) to all 32.
+        for (n, bits) in [(0, 32), (1, 32), (2, 1), (100, 4), (5000, 20)]
+            .into_iter()
+            .chain([(5000, 28), (5000, 32)])
+        {
+            let mut entries: Vec<(u32, u32)> = (0..n as u32)
+                .map(|i| {
+                    let v = (rng.next_u64() >> (64 - bits)) as u32;
+                    (v, i / 3)
+                })
+                .collect();
+            let mut expected = entries.clone();
+            expected.sort_unstable();
+            sort_by_value(&mut entries);
+            assert_eq!(entries, expected);
+        }
+    }
+
+    #[test]
     fn terms_of_window_spans_are_the_documents_terms() {
         // Random texts of pieces the tokenizer treats specially, in word
         // and character units; random sets of windows, tokenized alone.
