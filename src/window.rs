@@ -176,6 +176,17 @@ const ABBREVIATIONS: &[&str] = &[
     "oct", "nov", "dec", "u.s",
 ];
 
+/// Bytes of the longest of [`ABBREVIATIONS`], at most.
+const ABBREVIATION_MAX_BYTES: usize = 8;
+
+const _: () = {
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        assert!(ABBREVIATIONS[i].len() <= ABBREVIATION_MAX_BYTES);
+        i += 1;
+    }
+};
+
 /// One token as passages see it.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub struct Term {
@@ -261,8 +272,15 @@ impl TermTokenizer {
         if word.len() == 1 {
             return true;
         }
-        let lower = word.to_ascii_lowercase();
-        self.abbreviations.contains(&xxh3_64_with_seed(&lower, self.seed))
+        // Words longer than any abbreviation are not one; the others are
+        // lowercased on the stack.
+        let mut lower = [0u8; ABBREVIATION_MAX_BYTES];
+        let Some(lower) = lower.get_mut(..word.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(word);
+        lower.make_ascii_lowercase();
+        self.abbreviations.contains(&xxh3_64_with_seed(lower, self.seed))
     }
 
     /// Splits `terms` of `text` into windows, appended to `out`.
