@@ -402,6 +402,23 @@ mod tests {
     }
 
     #[test]
+    fn abbreviations_end_no_sentence() {
+        // Enough content words before "Dr." to close a window there, were
+        // it a sentence end; "Approx." is longer than any abbreviation.
+        assert_eq!(
+            split(
+                "Officials approved the new bridge budget with Dr. Smith present today. \
+                 Officials approved the new bridge budget for Approx. Nine more bridges follow in coming years."
+            ),
+            [
+                "0|Officials approved the new bridge budget with Dr. Smith present today",
+                "0|Officials approved the new bridge budget for Approx",
+                "0|Nine more bridges follow in coming years"
+            ]
+        );
+    }
+
+    #[test]
     fn short_tails_join_the_last_window_of_their_line() {
         assert_eq!(
             split(
