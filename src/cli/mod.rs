@@ -531,7 +531,9 @@ fn scan(args: &ScanArgs) -> Result<Outcome> {
     let config = opts.config()?;
     let bar = opts.bar();
     let corpus = opts.corpus(&args.paths, &bar)?;
-    let report = Pipeline::new(config).run_with_progress(&corpus, &bar);
+    let report = Pipeline::new(config)
+        .quotes(opts.output.format == Format::Text)
+        .run_with_progress(&corpus, &bar);
     write_report(opts, &report, &bar)?;
     Ok(Outcome::of(Some(&corpus)))
 }
@@ -554,8 +556,9 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
             "nothing to check against: every --against input was empty, skipped, or a draft",
         ));
     }
-    let report =
-        Pipeline::new(config).check_with_progress(&corpus, &roles, &bar);
+    let report = Pipeline::new(config)
+        .quotes(opts.output.format == Format::Text)
+        .check_with_progress(&corpus, &roles, &bar);
     write_report(opts, &report, &bar)?;
     let found = report.check.as_ref().is_some_and(|c| c.summary.flagged > 0);
     Ok(match Outcome::of(Some(&corpus)) {
@@ -570,7 +573,9 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     let config = convert::config(&args.sketch, None, &args.boilerplate)?;
     let bar = args.run.bar();
     let corpus = read_corpus(&args.input, &args.paths, &bar)?;
-    let mut report = Pipeline::new(config).run_with_progress(&corpus, &bar);
+    // Its report is JSON Lines: no quotes.
+    let mut report =
+        Pipeline::new(config).quotes(false).run_with_progress(&corpus, &bar);
     report.removals = clean::removals(&report);
     bar.stage("writing", 0);
     let strip = !args.no_strip;
@@ -688,7 +693,7 @@ fn eval(args: &EvalArgs) -> Result<Outcome> {
     let predicted = match (&args.report, &corpus) {
         (Some(path), _) => Predictions::read(path)?,
         (None, Some(corpus)) => {
-            let pipeline = Pipeline::new(opts.config()?);
+            let pipeline = Pipeline::new(opts.config()?).quotes(false);
             Predictions::from_report(&pipeline.run_with_progress(corpus, &bar))
         }
         (None, None) => unreachable!("clap requires paths without --report"),

@@ -172,7 +172,8 @@ pub struct PassageReport {
     /// by blank lines, or in a text without blank lines are its lines.
     pub paragraphs: (u32, u32),
     /// Each side's text, whitespace collapsed, shortened in the middle
-    /// when long.
+    /// when long; empty from a pipeline without quotes
+    /// ([`crate::Pipeline::quotes`]).
     pub quotes: (String, String),
 }
 

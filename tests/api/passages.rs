@@ -93,3 +93,26 @@ fn several_weak_matches_between_long_documents_are_passages() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].matched.0 >= 18, "{found:?}");
 }
+
+#[test]
+fn quotes_only_when_asked_for() {
+    use rehash::{Config, Pipeline};
+    let copied = "The harbour board approved a dredging contract worth twelve million dollars on Tuesday.";
+    let a = format!("{}\n{copied}\n{}", filler(0, 0), filler(0, 1));
+    let b = format!("{}\n{copied}\n{}", filler(1, 0), filler(1, 1));
+    let corpus = Corpus::from_texts([("a", a.as_str()), ("b", b.as_str())]);
+    // Of two documents, a shared line would be boilerplate.
+    let config = Config::builder().boilerplate(false).build().unwrap();
+    let quoted = Pipeline::new(config.clone()).run(&corpus);
+    let bare = Pipeline::new(config).quotes(false).run(&corpus);
+    assert_eq!(quoted.passages.len(), 1);
+    // From the first shared content word to the last.
+    let quote = &copied["The ".len()..copied.len() - 1];
+    let q = &quoted.passages[0].quotes;
+    assert_eq!((q.0.as_str(), q.1.as_str()), (quote, quote));
+    // Everything else is the same.
+    assert_eq!(bare.passages.len(), 1);
+    assert_eq!(bare.passages[0].quotes, (String::new(), String::new()));
+    assert_eq!(bare.passages[0].passage, quoted.passages[0].passage);
+    assert_eq!(bare.passages[0].at, quoted.passages[0].at);
+}
