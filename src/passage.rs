@@ -700,7 +700,7 @@ fn sort_by_value(entries: &mut Vec<(u32, u32)>) {
     let mut to = vec![(0u32, 0u32); from.len()];
     for (pass, c) in counts.iter().enumerate() {
         // A byte that all values share moves nothing.
-        if c.iter().any(|&n| n == from.len()) {
+        if c.contains(&from.len()) {
             continue;
         }
         let mut next = [0usize; 256];
