@@ -353,6 +353,10 @@ fn stem(norm: &[u8]) -> &[u8] {
     if norm.len() <= STEM_CHARS {
         return norm;
     }
+    // Most words start with ASCII letters: one byte a character.
+    if norm[..STEM_CHARS].is_ascii() {
+        return &norm[..STEM_CHARS];
+    }
     // Normalized words are valid UTF-8: cut at a character boundary.
     let mut chars = 0;
     for (i, &b) in norm.iter().enumerate() {
@@ -440,6 +444,9 @@ mod tests {
         assert_eq!(stem(b"stabilize"), b"stabil");
         assert_eq!(stem(b"china"), b"china");
         assert_eq!(stem("zürichsee".as_bytes()), "zürich".as_bytes());
+        assert_eq!(stem("stabilisé".as_bytes()), b"stabil");
+        assert_eq!(stem("abcdeé".as_bytes()), "abcdeé".as_bytes());
+        assert_eq!(stem("abcdeéf".as_bytes()), "abcdeé".as_bytes());
         let mut t = TermTokenizer::new(0);
         let mut terms = Vec::new();
         t.terms(b"Stabilizing stabilize the", Unit::Word, &mut terms);
