@@ -176,7 +176,7 @@ const ABBREVIATIONS: &[&str] = &[
     "oct", "nov", "dec", "u.s",
 ];
 
-/// Bytes of the longest of [`ABBREVIATIONS`], at most.
+/// No abbreviation is longer (checked at compile time below).
 const ABBREVIATION_MAX_BYTES: usize = 8;
 
 const _: () = {
