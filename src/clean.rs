@@ -165,24 +165,20 @@ pub fn strip(text: &[u8], spans: &[(u32, u32)]) -> Vec<u8> {
     // A line of marks only ("|", "-----") goes with the removed lines next
     // to it: when the nearest line on either side that is not blank or
     // marks was removed.
-    let mut gone = vec![false; lines.len()];
-    let mut last = Left::Blank; // the nearest Words or Removed line so far
-    for (i, &(left, _)) in lines.iter().enumerate() {
-        match left {
-            Left::Words | Left::Removed => last = left,
-            Left::Marks => gone[i] = last == Left::Removed,
-            Left::Blank => {}
+    let mut gone: Vec<bool> =
+        lines.iter().map(|&(left, _)| left == Left::Removed).collect();
+    let mut beside_removed = |order: &mut dyn Iterator<Item = usize>| {
+        let mut last = Left::Blank; // the nearest Words or Removed line
+        for i in order {
+            match lines[i].0 {
+                left @ (Left::Words | Left::Removed) => last = left,
+                Left::Marks => gone[i] |= last == Left::Removed,
+                Left::Blank => {}
+            }
         }
-        gone[i] |= left == Left::Removed;
-    }
-    last = Left::Blank;
-    for (i, &(left, _)) in lines.iter().enumerate().rev() {
-        match left {
-            Left::Words | Left::Removed => last = left,
-            Left::Marks => gone[i] |= last == Left::Removed,
-            Left::Blank => {}
-        }
-    }
+    };
+    beside_removed(&mut (0..lines.len()));
+    beside_removed(&mut (0..lines.len()).rev());
     let mut out = Vec::with_capacity(text.len());
     // Whether the last line written was blank (at the start: as if so),
     // and whether a line was removed since the last one with words.
