@@ -1,5 +1,6 @@
 //! The report does not depend on the number of threads.
 
+use rehash::report::json;
 use rehash::synth::{Spec, generate};
 use rehash::{Config, Corpus, Pipeline, Report};
 
@@ -51,4 +52,39 @@ fn exact_copies_are_grouped_by_hash() {
     assert_eq!(pairs, [("a", "c", Exact), ("a", "d", Exact)]);
     assert_eq!(report.clusters.len(), 1);
     assert_eq!(report.summary.removable, 2);
+}
+
+#[test]
+fn written_reports_are_identical_for_any_thread_count() {
+    // Enough boilerplate spans that the report is formatted in several
+    // batches, each in chunks on several threads.
+    let footer: String = (0..12)
+        .map(|i| format!("\nfooter line {i} of the paper, read all about it"))
+        .collect();
+    let texts = rehash::synth::corpus(3_000, 60, 5);
+    let corpus = Corpus::from_texts(
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("d{i}"), t.clone() + &footer)),
+    );
+    let report = Pipeline::new(Config::default()).run(&corpus);
+    assert!(report.boilerplate_spans.len() > 33_000);
+    let write = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut out = Vec::new();
+        pool.install(|| json::write(&mut out, &report)).unwrap();
+        out
+    };
+    let one = write(1);
+    let lines: Vec<String> = json::messages(&report)
+        .map(|m| serde_json::to_string(&m).unwrap() + "\n")
+        .collect();
+    assert_eq!(String::from_utf8(one.clone()).unwrap(), lines.concat());
+    for threads in [2, 3] {
+        assert!(one == write(threads), "{threads} threads");
+    }
 }
