@@ -754,15 +754,19 @@ impl Mask {
     }
 }
 
-/// Bits of a key that choose its part in [`count`]: 256 parts, each
-/// small enough to sort in cache.
-const PART_BITS: u32 = 8;
+/// Most bits of a key that choose its part in [`count`]: up to 256
+/// parts, each small enough to sort in cache.
+const MAX_PART_BITS: u32 = 8;
+
+/// Keys a part of [`count`] holds at least, where there are enough: a few
+/// parts for a small corpus cost less than 256 nearly empty ones.
+const MIN_PART_KEYS: usize = 4096;
 
 /// Counts the documents of every key `keys` gives (each document once),
 /// keeping those with at least `min_docs`.
 ///
-/// Each thread appends `(key, doc)` pairs to one of 2^[`PART_BITS`] parts
-/// by the key's top bits; then each part, holding every pair of its keys,
+/// Each thread appends `(key, doc)` pairs to one of up to
+/// 2^[`MAX_PART_BITS`] parts by the key's top bits; then each part, holding every pair of its keys,
 /// is sorted and counted on its own. Keys are uniform hashes, so the parts
 /// are alike in size. Every key is written once and read once in order:
 /// on `c100k` of `../shared/bench` this takes a third of the time of
@@ -774,12 +778,15 @@ fn count(
     min_docs: u32,
     keys: impl Fn(&DocProfile, &mut dyn FnMut(u64)) + Sync,
 ) -> Table {
-    let parts = 1usize << PART_BITS;
-    let part = |k: u64| (k >> (64 - PART_BITS)) as usize;
-    let filled: Vec<Vec<Vec<(u64, u32)>>> = profiles
-        .par_iter()
-        .enumerate()
-        .filter(|&(d, _)| counted[d])
+    let counted_docs =
+        || profiles.par_iter().enumerate().filter(|&(d, _)| counted[d]);
+    // At most a key per line and sentence.
+    let total: usize =
+        counted_docs().map(|(_, p)| p.lines.len() + p.sentences.len()).sum();
+    let bits = (total / MIN_PART_KEYS).max(1).ilog2().min(MAX_PART_BITS);
+    let parts = 1usize << bits;
+    let part = |k: u64| k.checked_shr(64 - bits).unwrap_or(0) as usize;
+    let filled: Vec<Vec<Vec<(u64, u32)>>> = counted_docs()
         .fold(
             || vec![Vec::new(); parts],
             |mut out, (d, p)| {
@@ -1194,7 +1201,8 @@ mod tests {
             key,
             template: None,
         };
-        let profiles: Vec<DocProfile> = (0..500)
+        // Enough keys for several parts.
+        let profiles: Vec<DocProfile> = (0..3_000)
             .map(|_| DocProfile {
                 lines: (0..rng.below(12))
                     .map(|_| line(pool[rng.below(pool.len())]))
@@ -1202,7 +1210,7 @@ mod tests {
                 ..DocProfile::default()
             })
             .collect();
-        let counted: Vec<bool> = (0..500).map(|d| d % 7 != 3).collect();
+        let counted: Vec<bool> = (0..3_000).map(|d| d % 7 != 3).collect();
         let mut docs: BTreeMap<u64, BTreeSet<u32>> = BTreeMap::new();
         for (d, p) in profiles.iter().enumerate().filter(|(d, _)| counted[*d])
         {
