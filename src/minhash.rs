@@ -193,8 +193,8 @@ impl Signatures {
 /// The share of equal slots of two signatures of equal length.
 pub fn estimate(a: &[u32], b: &[u32]) -> f64 {
     debug_assert_eq!(a.len(), b.len());
-    let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
-    same as f64 / a.len().max(1) as f64
+    let same: u32 = a.iter().zip(b).map(|(x, y)| u32::from(x == y)).sum();
+    f64::from(same) / a.len().max(1) as f64
 }
 
 #[cfg(test)]
