@@ -804,11 +804,17 @@ fn count(
             let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(len);
             filled.iter().for_each(|f| pairs.extend_from_slice(&f[i]));
             pairs.sort_unstable();
-            pairs.dedup();
             let mut stats = Vec::new();
-            for g in pairs.chunk_by(|x, y| x.0 == y.0) {
-                if g.len() >= min_docs as usize {
-                    stats.push(key_stats(g[0].0, g.len(), |j| g[j].1));
+            let mut docs: Vec<u32> = Vec::new();
+            // A key seen once does not recur, whatever `min_docs` is: with
+            // 1, a line recurs by repeating in its document.
+            for g in pairs.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1)
+            {
+                docs.clear();
+                docs.extend(g.iter().map(|&(_, d)| d));
+                docs.dedup();
+                if docs.len() >= min_docs as usize {
+                    stats.push(key_stats(g[0].0, docs.len(), |j| docs[j]));
                 }
             }
             stats
@@ -1203,23 +1209,36 @@ mod tests {
             key,
             template: None,
         };
-        // Enough keys for several parts.
+        // Enough keys for several parts. Every fifth document has a line
+        // of its own, which does not recur; every eleventh has one twice.
         let profiles: Vec<DocProfile> = (0..3_000)
-            .map(|_| DocProfile {
-                lines: (0..rng.below(12))
+            .map(|d| {
+                let mut lines: Vec<Line> = (0..rng.below(12))
                     .map(|_| line(pool[rng.below(pool.len())]))
-                    .collect(),
-                ..DocProfile::default()
+                    .collect();
+                if d % 5 == 0 {
+                    lines.push(line(rng.next_u64()));
+                }
+                if d % 11 == 0 {
+                    let own = rng.next_u64();
+                    lines.extend([line(own), line(own)]);
+                }
+                DocProfile { lines, ..DocProfile::default() }
             })
             .collect();
         let counted: Vec<bool> = (0..3_000).map(|d| d % 7 != 3).collect();
         let mut docs: BTreeMap<u64, BTreeSet<u32>> = BTreeMap::new();
+        let mut seen: BTreeMap<u64, usize> = BTreeMap::new();
         for (d, p) in profiles.iter().enumerate().filter(|(d, _)| counted[*d])
         {
             for l in &p.lines {
                 docs.entry(l.key).or_default().insert(d as u32);
+                *seen.entry(l.key).or_default() += 1;
             }
         }
+        // A key seen once does not recur, even with `min_docs` 1.
+        assert!(seen.values().any(|&n| n == 1));
+        docs.retain(|k, _| seen[k] > 1);
         for min_docs in [1, 2, 9] {
             let table = count(&profiles, &counted, min_docs, |p, f| {
                 p.lines.iter().for_each(|l| f(l.key))
