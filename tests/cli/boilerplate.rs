@@ -110,6 +110,30 @@ clitest!(min_docs_sets_the_bar, |dir, cmd| {
     assert!(out.stderr.contains("boilerplate min docs must be at least 1"));
 });
 
+clitest!(min_docs_of_one_takes_lines_repeated_in_a_document, |dir, cmd| {
+    // With one document, a line recurs only by repeating in it.
+    let text = "Markets rally on rate hopes\n\nAdvertisement\n\n\
+        Stocks rose on Tuesday as traders bet that the central bank would cut \
+        interest rates later this year, lifting shares of banks, builders and \
+        retailers across the board.\n\nAdvertisement\n\n\
+        Bond yields fell to their lowest level in three months.\n";
+    dir.create("a.txt", text);
+    let base = ["scan", "--format", "json", "a.txt"];
+    let out = cmd.args(base).args(["--boilerplate-min-docs", "1"]).stdout();
+    let spans: Vec<&str> = of_type(&out, "boilerplate_span")
+        .iter()
+        .map(|s| {
+            let (start, end) =
+                (s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap());
+            &text[start as usize..end as usize]
+        })
+        .collect();
+    assert_eq!(spans, ["Advertisement", "Advertisement"], "{out}");
+    assert_eq!(summary(&out)["boilerplate_templates"], 1, "{out}");
+    let out = dir.command().args(base).stdout();
+    assert_eq!(summary(&out)["boilerplate_spans"], 0, "{out}");
+});
+
 clitest!(lines_shared_by_copies_are_not_boilerplate, |dir, cmd| {
     // Three copies of one story with different footers: every line of the
     // story recurs, but in copies, so none of it is boilerplate.
