@@ -250,6 +250,13 @@ impl ScanOptions {
         convert::config(&self.sketch, Some(&self.passages), &self.boilerplate)
     }
 
+    /// The pipeline of a report in the chosen format: passages are quoted
+    /// only for the text report, the one that shows quotes.
+    fn pipeline(&self) -> Result<Pipeline> {
+        let quotes = self.output.format == Format::Text;
+        Ok(Pipeline::new(self.config()?).quotes(quotes))
+    }
+
     fn bar(&self) -> progress::Bar {
         self.output.run.bar()
     }
@@ -528,19 +535,17 @@ fn in_pool<T: Send>(
 
 fn scan(args: &ScanArgs) -> Result<Outcome> {
     let opts = &args.options;
-    let config = opts.config()?;
+    let pipeline = opts.pipeline()?;
     let bar = opts.bar();
     let corpus = opts.corpus(&args.paths, &bar)?;
-    let report = Pipeline::new(config)
-        .quotes(opts.output.format == Format::Text)
-        .run_with_progress(&corpus, &bar);
+    let report = pipeline.run_with_progress(&corpus, &bar);
     write_report(opts, &report, &bar)?;
     Ok(Outcome::of(Some(&corpus)))
 }
 
 fn check(args: &CheckArgs) -> Result<Outcome> {
     let opts = &args.options;
-    let config = opts.config()?;
+    let pipeline = opts.pipeline()?;
     let bar = opts.bar();
     let paths: Vec<PathBuf> =
         args.drafts.iter().chain(&args.against).cloned().collect();
@@ -556,9 +561,7 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
             "nothing to check against: every --against input was empty, skipped, or a draft",
         ));
     }
-    let report = Pipeline::new(config)
-        .quotes(opts.output.format == Format::Text)
-        .check_with_progress(&corpus, &roles, &bar);
+    let report = pipeline.check_with_progress(&corpus, &roles, &bar);
     write_report(opts, &report, &bar)?;
     let found = report.check.as_ref().is_some_and(|c| c.summary.flagged > 0);
     Ok(match Outcome::of(Some(&corpus)) {
