@@ -189,8 +189,8 @@ impl Table {
         Table { map, filter }
     }
 
-    /// The filter's word and bit for `key`: its low bits, where the map
-    /// takes its top bits for control bytes.
+    /// The filter's word and bit for `key`: its low bits, as uniform as
+    /// any (keys are hashes).
     fn locate(filter: &[u64], key: u64) -> (usize, u64) {
         let bit = key & (filter.len() as u64 * 64 - 1);
         ((bit >> 6) as usize, 1 << (bit & 63))
@@ -763,7 +763,8 @@ const MAX_PART_BITS: u32 = 8;
 const MIN_PART_KEYS: usize = 4096;
 
 /// Counts the documents of every key `keys` gives (each document once),
-/// keeping those with at least `min_docs`.
+/// keeping those that recur: seen at least twice, in at least `min_docs`
+/// documents.
 ///
 /// Each thread appends `(key, doc)` pairs to one of up to
 /// 2^[`MAX_PART_BITS`] parts by the key's top bits; then each part,
