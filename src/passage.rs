@@ -916,33 +916,51 @@ impl DocTerms {
         }
         let mut out = DocTerms::default();
         for (first, end, from, to) in spans {
-            let at = out.terms.len();
-            tokenizer.terms(
-                &text[from as usize..to as usize],
-                unit,
-                &mut out.terms,
-            );
-            for t in &mut out.terms[at..] {
-                t.start += from;
-                t.end += from;
-                t.flags &= !Token::OPENS;
-            }
             // Tokens do not look behind their first byte or past their
             // last, so a span's terms are the document's; should that
             // ever fail, the whole document is read instead.
-            if out.terms.len() - at != (end - first) as usize {
+            if out.push_run(tokenizer, text, unit, first, (from, to))
+                != end - first
+            {
                 debug_assert!(false, "terms of a byte span differ");
                 let mut whole = DocTerms::default();
-                tokenizer.terms(text, unit, &mut whole.terms);
-                for t in &mut whole.terms {
-                    t.flags &= !Token::OPENS;
-                }
-                whole.runs.push((0, whole.terms.len() as u32, 0));
+                whole.push_run(
+                    tokenizer,
+                    text,
+                    unit,
+                    0,
+                    (0, text.len() as u32),
+                );
                 return whole;
             }
-            out.runs.push((first, end, at as u32));
         }
         out
+    }
+
+    /// Appends the terms of bytes `from..to` of `text` as a run starting
+    /// at term `first`, without [`Token::OPENS`]; returns their number.
+    fn push_run(
+        &mut self,
+        tokenizer: &mut TermTokenizer,
+        text: &[u8],
+        unit: Unit,
+        first: u32,
+        (from, to): (u32, u32),
+    ) -> u32 {
+        let at = self.terms.len();
+        tokenizer.terms(
+            &text[from as usize..to as usize],
+            unit,
+            &mut self.terms,
+        );
+        for t in &mut self.terms[at..] {
+            t.start += from;
+            t.end += from;
+            t.flags &= !Token::OPENS;
+        }
+        let n = (self.terms.len() - at) as u32;
+        self.runs.push((first, first + n, at as u32));
+        n
     }
 
     /// Terms `[start, end)` of the document, which lie in one run.
