@@ -33,11 +33,13 @@
 //! end (see [`SENTENCE_MIN_TOKENS`]), or stands alone as a label where a
 //! line break was lost (see [`crate::profile::Sentence::alone`]).
 
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::DocId;
-use crate::keymap::KeyMap;
 use crate::minhash::{MinHasher, Signatures};
 use crate::profile::{DocProfile, Line, Sentence};
 
@@ -161,47 +163,44 @@ struct KeyStats {
     sample: [u32; SAMPLE_DOCS],
 }
 
-/// Key statistics by key. Keys are uniform 64-bit hashes already, so the
-/// map uses them as they are: no second hash, and with one or two cache
-/// misses a lookup instead of a binary search's twenty. Its order never
-/// reaches the output.
+/// The keys that recur, and for each key of each document where its
+/// statistics are: found by place, not looked up by key.
 ///
-/// Most keys looked up (a document's lines) are not in the map. A bitmap
-/// of the map's keys, 16 bits a key (a megabyte for `c100k` of
-/// `../shared/bench`), answers most of those from cache: marking the
-/// lines of `c100k` took 0.22 s without it and 0.14 s with it.
+/// A document's keys are numbered by the function that gives them to
+/// [`count`] (its lines, say, then its sentences): its slots. Counting
+/// sorts every key with its document and slot, so it can say which slots
+/// hold a key that recurs. Marking a document's lines then reads its
+/// slots in order. Looking each key up in a hash map instead, behind a
+/// bitmap of the map's keys that answered most misses, cost a cache miss
+/// or two a line: on `c100k` of `../shared/bench`, marking took 0.20–0.25
+/// s that way and takes 0.13–0.15 s now, and building the maps took
+/// 0.04–0.09 s.
 struct Table {
-    map: KeyMap<KeyStats>,
-    filter: Vec<u64>,
+    /// The statistics of the keys that recur; their order never reaches
+    /// the output.
+    stats: Vec<KeyStats>,
+    /// Where each document's slots start in `slots`, and where the last
+    /// one's end.
+    first: Vec<usize>,
+    /// For each slot of each document, the index in `stats` of its key,
+    /// or [`NO_STATS`] for a key that does not recur.
+    slots: Vec<u32>,
 }
 
+/// A slot whose key does not recur.
+const NO_STATS: u32 = u32::MAX;
+
 impl Table {
-    fn new(stats: Vec<KeyStats>) -> Table {
-        let bits = (stats.len() * 16).next_power_of_two().max(64);
-        let mut filter = vec![0u64; bits / 64];
-        let mut map =
-            KeyMap::with_capacity_and_hasher(stats.len(), Default::default());
-        for s in stats {
-            let (word, bit) = Table::locate(&filter, s.key);
-            filter[word] |= bit;
-            map.insert(s.key, s);
-        }
-        Table { map, filter }
+    /// The index in `stats` of the key in slot `slot` of document `doc`,
+    /// if it recurs.
+    fn at(&self, doc: usize, slot: usize) -> Option<u32> {
+        let i = self.slots[self.first[doc] + slot];
+        (i != NO_STATS).then_some(i)
     }
 
-    /// The filter's word and bit for `key`: its low bits, as uniform as
-    /// any (keys are hashes).
-    fn locate(filter: &[u64], key: u64) -> (usize, u64) {
-        let bit = key & (filter.len() as u64 * 64 - 1);
-        ((bit >> 6) as usize, 1 << (bit & 63))
-    }
-
-    fn get(&self, key: u64) -> Option<&KeyStats> {
-        let (word, bit) = Table::locate(&self.filter, key);
-        if self.filter[word] & bit == 0 {
-            return None;
-        }
-        self.map.get(&key)
+    /// The statistics at index `i`.
+    fn stats(&self, i: u32) -> &KeyStats {
+        &self.stats[i as usize]
     }
 }
 
@@ -304,19 +303,30 @@ pub fn detect(
     let inline = settings.inline;
     let sentence_min_docs = min_docs.max(SENTENCE_MIN_DOCS);
     // Lines and sentences share keys: a sentence run into a paragraph
-    // counts with the same words on a line of their own.
+    // counts with the same words on a line of their own. A line's slot is
+    // its index; sentence j of a document of n lines has slot n + j.
     let (mut line_stats, mut template_stats) = rayon::join(
         || {
-            count(profiles, counted, min_docs, |p, f| {
-                p.lines.iter().for_each(|l| f(l.key));
+            let slots = |p: &DocProfile| {
+                p.lines.len() + if inline { p.sentences.len() } else { 0 }
+            };
+            count(profiles, counted, min_docs, slots, |p, f| {
+                let (lines, sentences) = (&p.lines, &p.sentences);
+                lines.iter().enumerate().for_each(|(i, l)| f(i, l.key));
                 if inline {
-                    p.sentences.iter().for_each(|s| f(s.key));
+                    let n = lines.len();
+                    let keys = sentences.iter().map(|s| s.key);
+                    keys.enumerate().for_each(|(j, k)| f(n + j, k));
                 }
             })
         },
         || {
-            count(profiles, counted, min_docs, |p, f| {
-                p.lines.iter().filter_map(|l| l.template).for_each(f)
+            let slots = |p: &DocProfile| p.lines.len();
+            count(profiles, counted, min_docs, slots, |p, f| {
+                let lines = p.lines.iter().enumerate();
+                lines.for_each(|(i, l)| {
+                    l.template.into_iter().for_each(|t| f(i, t))
+                })
             })
         },
     );
@@ -326,15 +336,15 @@ pub fn detect(
         .par_chunks_mut()
         .zip(profiles)
         .zip(has_prose)
-        .filter(|(_, has)| !**has)
+        .enumerate()
+        .filter(|(_, (_, has))| !**has)
         .for_each_init(
             || MinHasher::new(COPY_SLOTS, settings.seed),
-            |hasher, ((slot, p), _)| {
+            |hasher, (d, ((slot, p), _))| {
                 let recurring = (0..p.lines.len() as u32).filter(|&i| {
-                    let l = &p.lines[i as usize];
-                    line_stats.get(l.key).is_some()
-                        || l.template
-                            .is_some_and(|t| template_stats.get(t).is_some())
+                    let i = i as usize;
+                    line_stats.at(d, i).is_some()
+                        || template_stats.at(d, i).is_some()
                 });
                 let mask = Mask::new(p, recurring, k);
                 hasher.sign_slices(mask.kept(&p.shingles), slot);
@@ -342,31 +352,31 @@ pub fn detect(
         );
     let prose = &*prose;
     let check = |table: &mut Table| {
-        table.map.par_iter_mut().for_each(|(_, s)| {
+        table.stats.par_iter_mut().for_each(|s| {
             s.diverse = diverse(&s.sample, prose);
         });
     };
     check(&mut line_stats);
     check(&mut template_stats);
 
-    let ok = |s: Option<&KeyStats>| s.is_some_and(|s| s.diverse);
-    let recurring = |l: &Line| -> Option<(u64, Kind)> {
-        if let Some(t) = l.template.filter(|&t| ok(template_stats.get(t))) {
-            return Some((t, Kind::Template));
+    let ok = |table: &Table, d: usize, slot: usize| {
+        table.at(d, slot).filter(|&i| table.stats(i).diverse)
+    };
+    let recurring = |d: usize, i: usize| -> Option<(Kind, u32)> {
+        if let Some(t) = ok(&template_stats, d, i) {
+            return Some((Kind::Template, t));
         }
-        ok(line_stats.get(l.key)).then_some((l.key, Kind::Line))
+        ok(&line_stats, d, i).map(|s| (Kind::Line, s))
     };
     // Per document: which lines recur, and under which key; then the
     // recurring sentences of the other lines.
     let marks: Vec<Vec<Marked>> = profiles
         .par_iter()
-        .map(|p| {
-            let mut spans: Vec<Marked> = p
-                .lines
-                .iter()
-                .enumerate()
-                .filter_map(|(i, l)| {
-                    recurring(l).map(|key| Marked::line(p, i, Some(key)))
+        .enumerate()
+        .map(|(d, p)| {
+            let mut spans: Vec<Marked> = (0..p.lines.len())
+                .filter_map(|i| {
+                    recurring(d, i).map(|key| Marked::line(p, i, Some(key)))
                 })
                 .collect();
             if settings.context && !spans.is_empty() {
@@ -378,9 +388,11 @@ pub fn detect(
                 spans.sort_unstable_by_key(|s| s.line);
             }
             if inline && !p.sentences.is_empty() {
-                let found = sentence_runs(p, &spans, |key| {
-                    let stats = line_stats.get(key);
-                    ok(stats.filter(|s| s.documents >= sentence_min_docs))
+                let n = p.lines.len();
+                let found = sentence_runs(p, &spans, |j| {
+                    ok(&line_stats, d, n + j).filter(|&i| {
+                        line_stats.stats(i).documents >= sentence_min_docs
+                    })
                 });
                 if !found.is_empty() {
                     spans.extend(found);
@@ -401,7 +413,8 @@ pub fn detect(
     Detection { boilerplate, masks }
 }
 
-/// A document's sentences that recur (`recurs` says which keys do), in
+/// A document's sentences that recur (`recurs` says which do, by index,
+/// with the index of their key's statistics in the line table), in
 /// lines not in `marked`: each run of recurring sentences that holds at
 /// least [`SENTENCE_MIN_TOKENS`] tokens and opens its line after
 /// boilerplate (or the document's start), or closes it before boilerplate
@@ -418,7 +431,7 @@ pub fn detect(
 fn sentence_runs(
     p: &DocProfile,
     marked: &[Marked],
-    recurs: impl Fn(u64) -> bool,
+    recurs: impl Fn(usize) -> Option<u32>,
 ) -> Vec<Marked> {
     let mut out = Vec::new();
     let mut line = 0;
@@ -463,7 +476,7 @@ fn sentence_runs(
     // if a recurring sentence follows: a photo credit's names between
     // "Photo:" and the footer.
     let mut bridge: Option<(Marked, &Sentence)> = None;
-    for s in &p.sentences {
+    for (j, s) in p.sentences.iter().enumerate() {
         while p.lines[line].token_end <= s.token_start {
             line += 1;
         }
@@ -478,7 +491,7 @@ fn sentence_runs(
         if is_marked(line) {
             continue;
         }
-        if !recurs(s.key) {
+        let Some(stats) = recurs(j) else {
             let short = s.token_end - s.token_start <= BRIDGE_MAX_TOKENS;
             let after_label = adjacent
                 && bridge.is_none()
@@ -495,9 +508,10 @@ fn sentence_runs(
                 flush(&mut run, &mut out);
             }
             continue;
-        }
+        };
         run.extend(bridge.take());
-        run.push((Marked::sentence(line, s, Some((s.key, Kind::Line))), s));
+        let key = Some((Kind::Line, stats));
+        run.push((Marked::sentence(line, s, key), s));
     }
     flush(&mut run, &mut out);
     out
@@ -525,8 +539,9 @@ struct Marked {
     start: u32,
     /// End of the byte span.
     end: u32,
-    /// The key that recurs; `None` for a line marked by context.
-    key: Option<(u64, Kind)>,
+    /// The key that recurs, as the index of its statistics in the table
+    /// of its kind; `None` for a line marked by context.
+    key: Option<(Kind, u32)>,
 }
 
 impl Marked {
@@ -535,14 +550,14 @@ impl Marked {
     fn sentence(
         line: usize,
         s: &Sentence,
-        key: Option<(u64, Kind)>,
+        key: Option<(Kind, u32)>,
     ) -> Marked {
         let (tokens, span) = ((s.token_start, s.token_end), (s.start, s.end));
         Marked::new(line, tokens, span, key, Reason::Sentence)
     }
 
     /// The whole line `line`.
-    fn line(p: &DocProfile, line: usize, key: Option<(u64, Kind)>) -> Marked {
+    fn line(p: &DocProfile, line: usize, key: Option<(Kind, u32)>) -> Marked {
         let l = &p.lines[line];
         let (tokens, span) = ((l.token_start, l.token_end), (l.start, l.end));
         Marked::new(line, tokens, span, key, Reason::Recurring)
@@ -554,7 +569,7 @@ impl Marked {
         line: usize,
         tokens: (u32, u32),
         (start, end): (u32, u32),
-        key: Option<(u64, Kind)>,
+        key: Option<(Kind, u32)>,
         found: Reason,
     ) -> Marked {
         let reason = if key.is_some() { found } else { Reason::Context };
@@ -569,20 +584,37 @@ fn inventory(
     line_stats: &Table,
     template_stats: &Table,
 ) -> Boilerplate {
-    let mut used: Vec<(u64, Kind)> = marks
-        .par_iter()
-        .flat_map_iter(|spans| spans.iter().filter_map(|s| s.key))
+    let table = |kind: Kind| match kind {
+        Kind::Line => line_stats,
+        Kind::Template => template_stats,
+    };
+    // The keys that marked a span, by table and index.
+    let used = |kind: Kind| -> Vec<bool> {
+        let flags: Vec<AtomicBool> =
+            table(kind).stats.iter().map(|_| AtomicBool::new(false)).collect();
+        marks.par_iter().flatten().for_each(|s| match s.key {
+            Some((k, i)) if k == kind => {
+                flags[i as usize].store(true, Ordering::Relaxed);
+            }
+            _ => {}
+        });
+        flags.into_iter().map(AtomicBool::into_inner).collect()
+    };
+    let used = [used(Kind::Line), used(Kind::Template)];
+    let keys: Vec<(Kind, u32)> = [Kind::Line, Kind::Template]
+        .into_iter()
+        .flat_map(|kind| {
+            let used = &used[kind as usize];
+            (0..used.len() as u32)
+                .filter(|&i| used[i as usize])
+                .map(move |i| (kind, i))
+        })
         .collect();
-    used.par_sort_unstable();
-    used.dedup();
-    let mut templates: Vec<Template> = used
-        .par_iter()
-        .filter_map(|&(key, kind)| {
-            let table = match kind {
-                Kind::Line => line_stats,
-                Kind::Template => template_stats,
-            };
-            let stats = table.get(key)?;
+    let mut templates: Vec<(Kind, u32, Template)> = keys
+        .into_par_iter()
+        .filter_map(|(kind, i)| {
+            let stats = table(kind).stats(i);
+            let key = stats.key;
             let examples: Vec<DocId> = stats
                 .examples
                 .iter()
@@ -607,7 +639,7 @@ fn inventory(
                     (line, Some((s.start, s.end)))
                 }
             };
-            Some(Template {
+            let t = Template {
                 id: 0,
                 key,
                 masked: kind == Kind::Template,
@@ -615,21 +647,25 @@ fn inventory(
                 examples,
                 example_line: (first, line as u32),
                 example_span,
-            })
+            };
+            Some((kind, i, t))
         })
         .collect();
-    templates.sort_unstable_by_key(|t| {
-        (std::cmp::Reverse(t.documents), t.example_line, t.key)
+    templates.sort_unstable_by_key(|(kind, _, t)| {
+        (std::cmp::Reverse(t.documents), t.example_line, t.key, *kind)
     });
-    let mut id_of: Vec<(u64, u32)> = Vec::with_capacity(templates.len());
-    for (i, t) in templates.iter_mut().enumerate() {
-        t.id = i as u32 + 1;
-        id_of.push((t.key, t.id));
-    }
-    id_of.sort_unstable();
-    let id = |key: u64| {
-        id_of.binary_search_by_key(&key, |e| e.0).map_or(0, |i| id_of[i].1)
-    };
+    // Template ids by table and index.
+    let mut ids = [vec![0u32; used[0].len()], vec![0u32; used[1].len()]];
+    let templates: Vec<Template> = templates
+        .into_iter()
+        .enumerate()
+        .map(|(n, (kind, i, mut t))| {
+            t.id = n as u32 + 1;
+            ids[kind as usize][i as usize] = t.id;
+            t
+        })
+        .collect();
+    let id = |(kind, i): (Kind, u32)| ids[kind as usize][i as usize];
     let spans = marks
         .into_par_iter()
         .map(|spans| {
@@ -640,7 +676,7 @@ fn inventory(
                     tokens: s.tokens,
                     start: s.start,
                     end: s.end,
-                    template: s.key.map(|(k, _)| id(k)),
+                    template: s.key.map(id),
                     reason: s.reason,
                 })
                 .collect()
@@ -758,72 +794,165 @@ impl Mask {
 /// parts, each small enough to sort in cache.
 const MAX_PART_BITS: u32 = 8;
 
+/// Documents a chunk of [`count`] takes its keys from.
+const COUNT_CHUNK_DOCS: usize = 1024;
+
 /// Keys a part of [`count`] holds at least, where there are enough: a few
 /// parts for a small corpus cost less than 256 nearly empty ones.
 const MIN_PART_KEYS: usize = 4096;
 
 /// Counts the documents of every key `keys` gives (each document once),
 /// keeping those that recur: seen at least twice, in at least `min_docs`
-/// documents.
+/// documents. `keys` gives each of a document's keys with its slot, below
+/// `slots` of the document (see [`Table`]). Documents not `counted` do not
+/// count, but their slots are filled in too.
 ///
-/// Each thread appends `(key, doc)` pairs to one of up to
-/// 2^[`MAX_PART_BITS`] parts by the key's top bits; then each part,
-/// holding every pair of its keys, is sorted and counted on its own. Keys
-/// are uniform hashes, so the parts are alike in size. Every key is
-/// written once and read once in order. On `c100k` of `../shared/bench`
-/// this took 0.30–0.36 s where marking keys in two shared bitmaps of
+/// Every key goes with its document and slot to one of up to
+/// 2^[`MAX_PART_BITS`] parts by the key's top bits, each part a slice of
+/// one buffer: the documents, in chunks of [`COUNT_CHUNK_DOCS`], first
+/// count their keys per part, then write them where those counts say.
+/// Each part is then sorted and counted on its own, and the slots of the
+/// keys that recur are filled in. Keys are uniform hashes, so the parts
+/// are alike in size. On `c100k` of `../shared/bench`, counting both
+/// tables takes 0.28–0.33 s, where marking keys in two shared bitmaps of
 /// atomic words (a cache miss each), to sort only those seen twice, took
-/// 0.65 s; holding every key once (16 bytes each) raised the scan's peak
+/// 0.65 s. Holding every key once (16 bytes each) raised the scan's peak
 /// memory by 4%.
 fn count(
     profiles: &[DocProfile],
     counted: &[bool],
     min_docs: u32,
-    keys: impl Fn(&DocProfile, &mut dyn FnMut(u64)) + Sync,
+    slots: impl Fn(&DocProfile) -> usize + Sync,
+    keys: impl Fn(&DocProfile, &mut dyn FnMut(usize, u64)) + Sync,
 ) -> Table {
-    let counted_docs =
-        || profiles.par_iter().enumerate().filter(|&(d, _)| counted[d]);
-    // At most a key per line and sentence.
-    let total: usize =
-        counted_docs().map(|(_, p)| p.lines.len() + p.sentences.len()).sum();
-    let bits = (total / MIN_PART_KEYS).max(1).ilog2().min(MAX_PART_BITS);
-    let parts = 1usize << bits;
-    let part = |k: u64| k.checked_shr(64 - bits).unwrap_or(0) as usize;
-    let filled: Vec<Vec<Vec<(u64, u32)>>> = counted_docs()
-        .fold(
-            || vec![Vec::new(); parts],
-            |mut out, (d, p)| {
-                keys(p, &mut |k| out[part(k)].push((k, d as u32)));
-                out
-            },
-        )
+    let chunks: Vec<Range<usize>> = (0..profiles.len())
+        .step_by(COUNT_CHUNK_DOCS)
+        .map(|s| s..(s + COUNT_CHUNK_DOCS).min(profiles.len()))
         .collect();
-    let stats: Vec<KeyStats> = (0..parts)
-        .into_par_iter()
-        .flat_map_iter(|i| {
-            let len = filled.iter().map(|f| f[i].len()).sum();
-            let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(len);
-            filled.iter().for_each(|f| pairs.extend_from_slice(&f[i]));
-            pairs.sort_unstable();
-            let mut stats = Vec::new();
-            let mut docs: Vec<u32> = Vec::new();
-            // A key seen once does not recur, whatever `min_docs` is: with
-            // 1, a line recurs by repeating in its document.
-            for g in pairs.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1)
-            {
-                docs.clear();
-                docs.extend(g.iter().map(|&(_, d)| d));
-                docs.dedup();
-                if docs.len() >= min_docs as usize {
-                    stats.push(key_stats(g[0].0, docs.len(), |j| docs[j]));
-                }
-            }
-            stats
+    let each_key = |docs: &Range<usize>, f: &mut dyn FnMut(Entry)| {
+        for d in docs.clone() {
+            let uncounted = if counted[d] { 0 } else { UNCOUNTED };
+            keys(&profiles[d], &mut |slot, key| {
+                f((key, d as u32, slot as u32 | uncounted))
+            });
+        }
+    };
+    // How many keys each chunk has by their top bits; parts of fewer
+    // bits add up neighbouring counts.
+    let top = |k: u64| (k >> (64 - MAX_PART_BITS)) as usize;
+    let fine: Vec<Vec<usize>> = chunks
+        .par_iter()
+        .map(|c| {
+            let mut size = vec![0; 1 << MAX_PART_BITS];
+            each_key(c, &mut |(k, _, _)| size[top(k)] += 1);
+            size
         })
         .collect();
-    drop(filled);
-    Table::new(stats)
+    let total: usize = fine.iter().flatten().sum();
+    let bits = (total / MIN_PART_KEYS).max(1).ilog2().min(MAX_PART_BITS);
+    let parts = 1usize << bits;
+    let part = |k: u64| top(k) >> (MAX_PART_BITS - bits);
+    let sizes: Vec<Vec<usize>> = fine
+        .iter()
+        .map(|f| f.chunks(f.len() / parts).map(|c| c.iter().sum()).collect())
+        .collect();
+    // Each part's slice of the buffer, and each chunk's place in each.
+    let mut buffer: Vec<Entry> = vec![(0, 0, 0); total];
+    let mut part_slices: Vec<&mut [Entry]> = Vec::with_capacity(parts);
+    let mut rest = &mut buffer[..];
+    for i in 0..parts {
+        let len = sizes.iter().map(|s| s[i]).sum();
+        let (this, after) = rest.split_at_mut(len);
+        part_slices.push(this);
+        rest = after;
+    }
+    let mut places: Vec<Vec<&mut [Entry]>> =
+        chunks.iter().map(|_| Vec::with_capacity(parts)).collect();
+    for (i, slice) in part_slices.iter_mut().enumerate() {
+        let mut rest: &mut [Entry] = slice;
+        for (place, size) in places.iter_mut().zip(&sizes) {
+            let (piece, after) =
+                std::mem::take(&mut rest).split_at_mut(size[i]);
+            place.push(piece);
+            rest = after;
+        }
+    }
+    places.par_iter_mut().zip(&chunks).for_each(|(pieces, c)| {
+        let mut at = vec![0usize; parts];
+        each_key(c, &mut |e| {
+            let i = part(e.0);
+            pieces[i][at[i]] = e;
+            at[i] += 1;
+        });
+    });
+    drop(places);
+    // Each part's statistics, and which slots hold their keys.
+    let found: Vec<(Vec<KeyStats>, Vec<Hit>)> = part_slices
+        .into_par_iter()
+        .map(|entries| {
+            entries.sort_unstable();
+            let mut stats = Vec::new();
+            let mut hits = Vec::new();
+            let mut docs: Vec<u32> = Vec::new();
+            for g in
+                entries.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1)
+            {
+                docs.clear();
+                let counts = g.iter().filter(|e| e.2 & UNCOUNTED == 0);
+                docs.extend(counts.clone().map(|e| e.1));
+                // A key seen once does not recur, whatever `min_docs` is:
+                // with 1, a line recurs by repeating in its document.
+                let seen = docs.len();
+                docs.dedup();
+                if seen > 1 && docs.len() >= min_docs as usize {
+                    let i = stats.len() as u32;
+                    stats.push(key_stats(g[0].0, docs.len(), |j| docs[j]));
+                    hits.extend(g.iter().map(|e| (e.1, e.2 & !UNCOUNTED, i)));
+                }
+            }
+            (stats, hits)
+        })
+        .collect();
+    drop(buffer);
+    let mut first = Vec::with_capacity(profiles.len() + 1);
+    first.push(0);
+    for p in profiles {
+        first.push(first.last().copied().unwrap_or(0) + slots(p));
+    }
+    let filled: Vec<AtomicU32> =
+        (0..first[profiles.len()]).map(|_| AtomicU32::new(NO_STATS)).collect();
+    let mut offset = 0u32;
+    let offsets: Vec<u32> = found
+        .iter()
+        .map(|(stats, _)| {
+            let o = offset;
+            offset += stats.len() as u32;
+            o
+        })
+        .collect();
+    found.par_iter().zip(&offsets).for_each(|((_, hits), &o)| {
+        for &(d, slot, i) in hits {
+            filled[first[d as usize] + slot as usize]
+                .store(o + i, Ordering::Relaxed);
+        }
+    });
+    Table {
+        stats: found.into_iter().flat_map(|(stats, _)| stats).collect(),
+        first,
+        slots: filled.into_iter().map(AtomicU32::into_inner).collect(),
+    }
 }
+
+/// A key as [`count`] sorts it: the key, its document, and its slot with
+/// [`UNCOUNTED`] set for a document that does not count.
+type Entry = (u64, u32, u32);
+
+/// A slot that holds a key that recurs: its document, the slot, and the
+/// index of the key's statistics among its part's.
+type Hit = (u32, u32, u32);
+
+/// Marks an [`Entry`] of a document that does not count.
+const UNCOUNTED: u32 = 1 << 31;
 
 /// The statistics of a key in the `n` documents `doc(0..n)`, in order.
 fn key_stats(key: u64, n: usize, doc: impl Fn(usize) -> u32) -> KeyStats {
@@ -1241,16 +1370,19 @@ mod tests {
         assert!(seen.values().any(|&n| n == 1));
         docs.retain(|k, _| seen[k] > 1);
         for min_docs in [1, 2, 9] {
-            let table = count(&profiles, &counted, min_docs, |p, f| {
-                p.lines.iter().for_each(|l| f(l.key))
+            let slots = |p: &DocProfile| p.lines.len();
+            let table = count(&profiles, &counted, min_docs, slots, |p, f| {
+                p.lines.iter().enumerate().for_each(|(i, l)| f(i, l.key))
             });
             let kept =
                 docs.iter().filter(|(_, d)| d.len() >= min_docs as usize);
-            assert_eq!(table.map.len(), kept.clone().count());
+            assert_eq!(table.stats.len(), kept.clone().count());
             assert!(kept.clone().count() > 50, "min_docs {min_docs}");
+            let stats: BTreeMap<u64, &KeyStats> =
+                table.stats.iter().map(|s| (s.key, s)).collect();
             for (&key, d) in kept {
                 let d: Vec<u32> = d.iter().copied().collect();
-                let s = table.get(key).expect("a recurring key");
+                let s = stats.get(&key).expect("a recurring key");
                 assert_eq!(s.documents as usize, d.len());
                 let n = d.len().min(3);
                 assert_eq!(s.examples[..n], d[..n]);
@@ -1261,13 +1393,20 @@ mod tests {
                     .collect();
                 assert_eq!(s.sample[..sample.len()], sample[..]);
             }
-            // Keys below `min_docs` and keys never seen are not found.
-            for (&key, d) in &docs {
-                if d.len() < min_docs as usize {
-                    assert!(table.get(key).is_none());
+            // Every line of every document, counted or not, finds the
+            // statistics of its key if it recurs, and none if not.
+            for (d, p) in profiles.iter().enumerate() {
+                for (i, l) in p.lines.iter().enumerate() {
+                    let recurs = docs
+                        .get(&l.key)
+                        .is_some_and(|docs| docs.len() >= min_docs as usize);
+                    match table.at(d, i) {
+                        Some(at) => assert_eq!(table.stats(at).key, l.key),
+                        None => assert!(!recurs, "doc {d} line {i}"),
+                    }
+                    assert_eq!(table.at(d, i).is_some(), recurs);
                 }
             }
-            assert!((0..1000).all(|_| table.get(rng.next_u64()).is_none()));
         }
     }
 

@@ -1,11 +1,8 @@
-//! Hash maps keyed by values that are uniform hashes already: no second
-//! hash. Their iteration order never reaches any output.
+//! Hash sets of values that are uniform hashes already: no second hash.
+//! Their iteration order never reaches any output.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
-
-/// A map from hash keys.
-pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
 /// A set of hash keys.
 pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
