@@ -376,7 +376,7 @@ pub fn detect(
         .map(|(d, p)| {
             let mut spans: Vec<Marked> = (0..p.lines.len())
                 .filter_map(|i| {
-                    recurring(d, i).map(|key| Marked::line(p, i, Some(key)))
+                    recurring(d, i).map(|at| Marked::line(p, i, Some(at)))
                 })
                 .collect();
             if settings.context && !spans.is_empty() {
@@ -441,7 +441,7 @@ fn sentence_runs(
     let flush = |run: &mut Vec<(Marked, &Sentence)>, out: &mut Vec<Marked>| {
         let tokens: u32 = run
             .iter()
-            .filter(|(m, _)| m.key.is_some())
+            .filter(|(m, _)| m.stats.is_some())
             .map(|(m, _)| m.tokens.1 - m.tokens.0)
             .sum();
         let edge = match (run.first().map(|r| &r.0), run.last().map(|r| &r.0))
@@ -510,8 +510,8 @@ fn sentence_runs(
             continue;
         };
         run.extend(bridge.take());
-        let key = Some((Kind::Line, stats));
-        run.push((Marked::sentence(line, s, key), s));
+        let at = Some((Kind::Line, stats));
+        run.push((Marked::sentence(line, s, at), s));
     }
     flush(&mut run, &mut out);
     out
@@ -539,41 +539,45 @@ struct Marked {
     start: u32,
     /// End of the byte span.
     end: u32,
-    /// The key that recurs, as the index of its statistics in the table
-    /// of its kind; `None` for a line marked by context.
-    key: Option<(Kind, u32)>,
+    /// Where the statistics of the key that recurs are: its table, and
+    /// its index there; `None` for a line marked by context.
+    stats: Option<(Kind, u32)>,
 }
 
 impl Marked {
-    /// Sentence `s` of line `line`: recurring under `key`, or joined to a
-    /// run of recurring ones without one (a credit).
+    /// Sentence `s` of line `line`: recurring, with the `stats` of its key,
+    /// or joined to a run of recurring ones without (a credit).
     fn sentence(
         line: usize,
         s: &Sentence,
-        key: Option<(Kind, u32)>,
+        stats: Option<(Kind, u32)>,
     ) -> Marked {
         let (tokens, span) = ((s.token_start, s.token_end), (s.start, s.end));
-        Marked::new(line, tokens, span, key, Reason::Sentence)
+        Marked::new(line, tokens, span, stats, Reason::Sentence)
     }
 
     /// The whole line `line`.
-    fn line(p: &DocProfile, line: usize, key: Option<(Kind, u32)>) -> Marked {
+    fn line(
+        p: &DocProfile,
+        line: usize,
+        stats: Option<(Kind, u32)>,
+    ) -> Marked {
         let l = &p.lines[line];
         let (tokens, span) = ((l.token_start, l.token_end), (l.start, l.end));
-        Marked::new(line, tokens, span, key, Reason::Recurring)
+        Marked::new(line, tokens, span, stats, Reason::Recurring)
     }
 
-    /// A span found by its `key` (for the reason `found`), or by context
-    /// without one.
+    /// A span found by its key, whose `stats` are given (for the reason
+    /// `found`), or by context without.
     fn new(
         line: usize,
         tokens: (u32, u32),
         (start, end): (u32, u32),
-        key: Option<(Kind, u32)>,
+        stats: Option<(Kind, u32)>,
         found: Reason,
     ) -> Marked {
-        let reason = if key.is_some() { found } else { Reason::Context };
-        Marked { line: line as u32, tokens, reason, start, end, key }
+        let reason = if stats.is_some() { found } else { Reason::Context };
+        Marked { line: line as u32, tokens, reason, start, end, stats }
     }
 }
 
@@ -592,7 +596,7 @@ fn inventory(
     let used = |kind: Kind| -> Vec<bool> {
         let flags: Vec<AtomicBool> =
             table(kind).stats.iter().map(|_| AtomicBool::new(false)).collect();
-        marks.par_iter().flatten().for_each(|s| match s.key {
+        marks.par_iter().flatten().for_each(|s| match s.stats {
             Some((k, i)) if k == kind => {
                 flags[i as usize].store(true, Ordering::Relaxed);
             }
@@ -676,7 +680,7 @@ fn inventory(
                     tokens: s.tokens,
                     start: s.start,
                     end: s.end,
-                    template: s.key.map(id),
+                    template: s.stats.map(id),
                     reason: s.reason,
                 })
                 .collect()
