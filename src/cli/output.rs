@@ -97,6 +97,8 @@ struct Syncing {
     file: fs::File,
     unsynced: u64,
     syncer: Option<Syncer>,
+    /// True when no thread could be had to sync on.
+    alone: bool,
 }
 
 /// The thread that syncs, and the way to ask it to.
@@ -107,20 +109,25 @@ struct Syncer {
 
 impl Syncing {
     fn new(file: fs::File) -> Syncing {
-        Syncing { file, unsynced: 0, syncer: None }
+        Syncing { file, unsynced: 0, syncer: None, alone: false }
     }
 
     /// Asks for a sync of what is written; one is asked for while another
-    /// runs only once.
-    fn ask(&mut self) -> io::Result<()> {
-        if self.syncer.is_none() {
-            let file = self.file.try_clone()?;
-            let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
-            let thread =
-                std::thread::Builder::new().name("rehash-sync".into()).spawn(
-                    move || asked.iter().try_for_each(|()| file.sync_data()),
-                )?;
-            self.syncer = Some(Syncer { ask, thread });
+    /// runs only once. Without a thread to sync on (no file handle or
+    /// thread to spare), nothing is synced before the end.
+    fn ask(&mut self) {
+        if self.syncer.is_none() && !self.alone {
+            let spawn = |file: fs::File| {
+                let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
+                let thread = std::thread::Builder::new()
+                    .name("rehash-sync".into())
+                    .spawn(move || {
+                        asked.iter().try_for_each(|()| file.sync_data())
+                    })?;
+                Ok::<_, io::Error>(Syncer { ask, thread })
+            };
+            self.syncer = self.file.try_clone().and_then(spawn).ok();
+            self.alone = self.syncer.is_none();
         }
         if let Some(s) = &self.syncer {
             // Full: a sync is asked for already, and covers this too.
@@ -128,7 +135,6 @@ impl Syncing {
             // `finish` reports.
             let _ = s.ask.try_send(());
         }
-        Ok(())
     }
 
     /// Waits for the syncs asked for, and returns the file or the first
@@ -150,7 +156,7 @@ impl Write for Syncing {
         self.unsynced += n as u64;
         if self.unsynced >= SYNC_EVERY {
             self.unsynced = 0;
-            self.ask()?;
+            self.ask();
         }
         Ok(n)
     }
