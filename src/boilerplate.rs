@@ -983,19 +983,18 @@ fn sample_index(j: usize, n: usize) -> Option<usize> {
 /// True unless most neighbouring pairs of a key's sampled documents are
 /// copies of each other.
 fn diverse(sample: &[u32; SAMPLE_DOCS], sigs: &Signatures) -> bool {
-    let docs: Vec<usize> = sample
-        .iter()
-        .take_while(|&&d| d != u32::MAX)
-        .map(|&d| d as usize)
-        .collect();
-    if docs.len() < 2 {
+    let n = sample.iter().take_while(|&&d| d != u32::MAX).count();
+    if n < 2 {
         return true;
     }
-    let copies = docs
+    let copies = sample[..n]
         .windows(2)
-        .filter(|w| sigs.estimate(w[0], w[1]) >= COPY_SIMILARITY)
+        .filter(|w| {
+            let (a, b) = (w[0] as usize, w[1] as usize);
+            sigs.estimate(a, b) >= COPY_SIMILARITY
+        })
         .count();
-    2 * copies < docs.len() - 1
+    2 * copies < n - 1
 }
 
 /// True when spans `marked`, sorted by line, include line `line` whole or
