@@ -417,26 +417,14 @@ struct SpanKeys<'a> {
 impl SpanKeys<'_> {
     /// The key of tokens `start..end`.
     fn key(&self, start: usize, end: usize) -> u64 {
-        let power = pow(FOLD_BASE, end - start);
+        // Runs are at most a document's tokens, fewer than 2³².
+        let power = FOLD_BASE.wrapping_pow((end - start) as u32);
         let h = LINE_KEY_SEED
             .wrapping_sub(self.prefix[start])
             .wrapping_mul(power)
             .wrapping_add(self.prefix[end]);
         mix(h)
     }
-}
-
-/// `base` to the power `exp`, wrapping.
-fn pow(mut base: u64, mut exp: usize) -> u64 {
-    let mut out = 1u64;
-    while exp > 0 {
-        if exp & 1 == 1 {
-            out = out.wrapping_mul(base);
-        }
-        base = base.wrapping_mul(base);
-        exp >>= 1;
-    }
-    out
 }
 
 fn line(
