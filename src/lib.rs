@@ -74,7 +74,7 @@ pub mod corpus;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;
-mod keymap;
+mod keyset;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;

@@ -9,7 +9,7 @@
 //! little. Sentences are the windows because rewrites go sentence by
 //! sentence, and a paragraph that rewrites three sources is three pairs.
 
-use crate::keymap::KeySet;
+use crate::keyset::KeySet;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
