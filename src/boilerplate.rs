@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::DocId;
 use crate::minhash::{MinHasher, Signatures};
 use crate::profile::{DocProfile, Line, Sentence};
+use crate::slices::split_lengths;
 
 /// Documents sampled per recurring line for the copy check.
 pub const SAMPLE_DOCS: usize = 8;
@@ -862,23 +863,14 @@ fn count(
         .collect();
     // Each part's slice of the buffer, and each chunk's place in each.
     let mut buffer: Vec<Entry> = vec![(0, 0, 0); total];
-    let mut part_slices: Vec<&mut [Entry]> = Vec::with_capacity(parts);
-    let mut rest = &mut buffer[..];
-    for i in 0..parts {
-        let len = sizes.iter().map(|s| s[i]).sum();
-        let (this, after) = rest.split_at_mut(len);
-        part_slices.push(this);
-        rest = after;
-    }
+    let part_sizes = (0..parts).map(|i| sizes.iter().map(|s| s[i]).sum());
+    let mut part_slices = split_lengths(&mut buffer, part_sizes);
     let mut places: Vec<Vec<&mut [Entry]>> =
         chunks.iter().map(|_| Vec::with_capacity(parts)).collect();
     for (i, slice) in part_slices.iter_mut().enumerate() {
-        let mut rest: &mut [Entry] = slice;
-        for (place, size) in places.iter_mut().zip(&sizes) {
-            let (piece, after) =
-                std::mem::take(&mut rest).split_at_mut(size[i]);
+        let pieces = split_lengths(slice, sizes.iter().map(|s| s[i]));
+        for (place, piece) in places.iter_mut().zip(pieces) {
             place.push(piece);
-            rest = after;
         }
     }
     places.par_iter_mut().zip(&chunks).for_each(|(pieces, c)| {

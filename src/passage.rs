@@ -38,6 +38,7 @@ use crate::corpus::{Corpus, DocId};
 use crate::normalize::Unit;
 use crate::profile::DocProfile;
 use crate::shingle::mix;
+use crate::slices::split_lengths;
 use crate::tokenize::Token;
 use crate::verify::{Overlap, make_set, overlap};
 use crate::window::{Term, TermTokenizer, Window};
@@ -274,15 +275,11 @@ impl Windows {
         let sizes_of =
             per_doc.iter().map(|(ws, sketches, _)| sketches.len() - ws.len());
         let mut entries = vec![(0u32, 0u32); sizes_of.clone().sum()];
-        let mut parts = Vec::with_capacity(per_doc.len());
-        let mut rest = entries.as_mut_slice();
-        for n in sizes_of {
-            let (part, tail) = rest.split_at_mut(n);
-            parts.push(part);
-            rest = tail;
-        }
-        parts.into_par_iter().zip(&per_doc).zip(&first_id).for_each(
-            |((part, (_, sketches, _)), &first)| {
+        split_lengths(&mut entries, sizes_of)
+            .into_par_iter()
+            .zip(&per_doc)
+            .zip(&first_id)
+            .for_each(|((part, (_, sketches, _)), &first)| {
                 let values =
                     sketches.split(|&v| v == SEPARATOR).zip(first..).flat_map(
                         |(values, id)| values.iter().map(move |&v| (v, id)),
@@ -290,8 +287,7 @@ impl Windows {
                 for (slot, entry) in part.iter_mut().zip(values) {
                     *slot = entry;
                 }
-            },
-        );
+            });
         let idf = Idf::new(&per_doc, windows.len());
         drop(per_doc);
         sort_by_value(&mut entries);

@@ -1,0 +1,42 @@
+//! One buffer cut into consecutive pieces, so that parallel work can fill
+//! each piece in place: the counting sorts of boilerplate and passages
+//! write tens of millions of entries this way, with no vector per thread
+//! to grow and concatenate.
+
+/// `slice` cut into consecutive pieces of the given `lengths`, in order;
+/// what the lengths do not cover is left out.
+///
+/// # Panics
+///
+/// If the lengths add up to more than `slice.len()`.
+pub(crate) fn split_lengths<T>(
+    mut slice: &mut [T],
+    lengths: impl IntoIterator<Item = usize>,
+) -> Vec<&mut [T]> {
+    lengths
+        .into_iter()
+        .map(|n| {
+            let (piece, rest) = std::mem::take(&mut slice).split_at_mut(n);
+            slice = rest;
+            piece
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_are_consecutive() {
+        let mut v: Vec<u32> = (0..10).collect();
+        let pieces = split_lengths(&mut v, [3, 0, 4]);
+        let lens: Vec<usize> = pieces.iter().map(|p| p.len()).collect();
+        assert_eq!(lens, [3, 0, 4]);
+        assert_eq!(pieces[2], [3, 4, 5, 6]);
+        for p in pieces {
+            p.fill(99);
+        }
+        assert_eq!(v, [99, 99, 99, 99, 99, 99, 99, 7, 8, 9]);
+    }
+}
