@@ -96,27 +96,32 @@ const SYNC_EVERY: u64 = 4 << 20;
 struct Syncing {
     file: fs::File,
     unsynced: u64,
-    syncer: Option<Syncer>,
-    /// True when no thread could be had to sync on.
-    alone: bool,
+    syncer: Syncer,
 }
 
-/// The thread that syncs, and the way to ask it to.
-struct Syncer {
-    ask: std::sync::mpsc::SyncSender<()>,
-    thread: std::thread::JoinHandle<io::Result<()>>,
+/// Whether a thread syncs in the background.
+enum Syncer {
+    /// Not yet: no sync was asked for.
+    Idle,
+    /// It runs; `ask` asks it for a sync.
+    Running {
+        ask: std::sync::mpsc::SyncSender<()>,
+        thread: std::thread::JoinHandle<io::Result<()>>,
+    },
+    /// No file handle or thread could be had for it.
+    Unavailable,
 }
 
 impl Syncing {
     fn new(file: fs::File) -> Syncing {
-        Syncing { file, unsynced: 0, syncer: None, alone: false }
+        Syncing { file, unsynced: 0, syncer: Syncer::Idle }
     }
 
     /// Asks for a sync of what is written; one is asked for while another
     /// runs only once. Without a thread to sync on (no file handle or
     /// thread to spare), nothing is synced before the end.
     fn ask(&mut self) {
-        if self.syncer.is_none() && !self.alone {
+        if let Syncer::Idle = self.syncer {
             let spawn = |file: fs::File| {
                 let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
                 let thread = std::thread::Builder::new()
@@ -124,23 +129,26 @@ impl Syncing {
                     .spawn(move || {
                         asked.iter().try_for_each(|()| file.sync_data())
                     })?;
-                Ok::<_, io::Error>(Syncer { ask, thread })
+                Ok::<_, io::Error>(Syncer::Running { ask, thread })
             };
-            self.syncer = self.file.try_clone().and_then(spawn).ok();
-            self.alone = self.syncer.is_none();
+            self.syncer = self
+                .file
+                .try_clone()
+                .and_then(spawn)
+                .unwrap_or(Syncer::Unavailable);
         }
-        if let Some(s) = &self.syncer {
+        if let Syncer::Running { ask, .. } = &self.syncer {
             // Full: a sync is asked for already, and covers this too.
             // Disconnected: the thread stopped on an error, which
             // `finish` reports.
-            let _ = s.ask.try_send(());
+            let _ = ask.try_send(());
         }
     }
 
     /// Waits for the syncs asked for, and returns the file or the first
     /// error a sync met.
     fn finish(self) -> io::Result<fs::File> {
-        if let Some(Syncer { ask, thread }) = self.syncer {
+        if let Syncer::Running { ask, thread } = self.syncer {
             drop(ask);
             thread
                 .join()
