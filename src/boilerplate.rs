@@ -7,7 +7,8 @@
 //! that "Reporting by Ann Lee; Editing by Bo Wu" and "Reporting by Jo Kim;
 //! Editing by Al Roy" count together (see [`crate::profile::Line`]). The
 //! keys come from the scan's one pass over the text; counting them is a
-//! parallel sort of `(key, doc)` pairs, not a map of strings.
+//! parallel sort of `(key, doc, slot)` entries, not a map of strings, and
+//! each line then finds its key's count by its place (see `Table`).
 //!
 //! A line is boilerplate when
 //!

@@ -4,8 +4,10 @@
 //! later stages need: the shingle hashes, a hash of the whole normalized
 //! text (for exact duplicates) and, per line (and per sentence of a line
 //! too long for a paragraph), the keys by which [`crate::boilerplate`]
-//! counts recurring lines, sentences and templates. Nothing after this
-//! pass reads the whole corpus text again.
+//! counts recurring lines, sentences and templates. Near-duplicates and
+//! boilerplate need nothing more of the text; the passage stage reads it
+//! again for its terms (holding them, or their windows, from this pass
+//! for every document was measured slower and larger: see the README).
 
 use crate::normalize::{Unit, UnitChoice};
 use crate::shingle::{for_each_window, mix, window_count};
