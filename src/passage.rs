@@ -16,7 +16,9 @@
 //!    documents, and up to a larger share they link windows of one
 //!    document only ([`DOC_WINDOWS_PER_BUCKET_SLOT`]).
 //!    Two long documents also need several candidate pairs or one with
-//!    [`STRONG_EVIDENCE`].
+//!    [`STRONG_EVIDENCE`]. Between documents, the windows between two
+//!    candidate pairs on one diagonal are candidates too
+//!    ([`FILL_WINDOWS`]): copied sentences that only common bigrams link.
 //! 3. **Verification.** A candidate pair is scored by the share of its
 //!    words, weighted by rarity (inverse frequency over all windows), that
 //!    the other window has, first over the whole windows, then over the
@@ -358,8 +360,34 @@ impl Windows {
             })
             .flat_map(|group| group.iter().map(|&(quad, _)| quad))
             .collect();
+        let quads = fill_diagonals(quads);
         Candidates { windows, quads, oversized, idf, seed }
     }
+}
+
+/// `quads` (sorted) with the window pairs between two of one pair of
+/// documents on one diagonal added (see [`FILL_WINDOWS`]), sorted.
+fn fill_diagonals(
+    mut quads: Vec<(u32, u32, u32, u32)>,
+) -> Vec<(u32, u32, u32, u32)> {
+    let fills: Vec<(u32, u32, u32, u32)> = quads
+        .par_chunk_by(|p, q| (p.0, p.1) == (q.0, q.1))
+        .filter(|group| group[0].0 != group[0].1)
+        .flat_map_iter(|group| {
+            group.iter().flat_map(move |&(da, db, x, y)| {
+                let next = (2..=FILL_WINDOWS).find(|&i| {
+                    group.binary_search(&(da, db, x + i, y + i)).is_ok()
+                });
+                (1..next.unwrap_or(1)).map(move |j| (da, db, x + j, y + j))
+            })
+        })
+        .collect();
+    if !fills.is_empty() {
+        quads.extend(fills);
+        quads.par_sort_unstable();
+        quads.dedup();
+    }
+    quads
 }
 
 /// Step 2's result: candidate window pairs, grouped by document pair.
@@ -539,6 +567,16 @@ const BIN_LINKS: usize = 8;
 fn stride(len: usize) -> usize {
     len.div_ceil(BIN_LINKS).max(2)
 }
+
+/// Across documents, two candidate pairs on one diagonal (windows `x`,
+/// `y` and `x + i`, `y + i`) with fewer than this many windows between
+/// them make the windows between them candidates too: copies keep their
+/// sentences in order, and a sentence made only of common word pairs has
+/// no bin to find it by. On the generator's c100k corpus the passages of
+/// a planted copy pair cover 0.49 of each document instead of 0.30
+/// (c10k: 0.78 instead of 0.72), in 3.4 passages instead of 6.0 (c10k:
+/// 2.8 instead of 3.9).
+pub const FILL_WINDOWS: u32 = 8;
 
 /// Window pairs `(x, y, evidence)`, `x < y`, with enough evidence (fixed
 /// point, see [`EVIDENCE_SCALE`]), sorted; and the number of bins skipped
@@ -1406,6 +1444,29 @@ mod tests {
             assert!(pairs.iter().any(|&(x, y, _)| x == *w || y == *w));
         }
         assert!(pairs.iter().all(|&(_, _, e)| e >= 2000));
+    }
+
+    #[test]
+    fn windows_between_two_pairs_on_a_diagonal_are_filled() {
+        let quads = vec![
+            // Documents 1 and 2: windows 10 -> 20 and 13 -> 23 fill 11 ->
+            // 21 and 12 -> 22; 30 -> 40 and 31 -> 45 are on different
+            // diagonals.
+            (1, 2, 10, 20),
+            (1, 2, 13, 23),
+            (1, 2, 30, 40),
+            (1, 2, 31, 45),
+            // Too far apart on one diagonal.
+            (1, 3, 0, 100),
+            (1, 3, FILL_WINDOWS + 1, FILL_WINDOWS + 100),
+            // Within one document, nothing is filled.
+            (4, 4, 0, 10),
+            (4, 4, 2, 12),
+        ];
+        let mut expected = quads.clone();
+        expected.extend([(1, 2, 11, 21), (1, 2, 12, 22)]);
+        expected.sort_unstable();
+        assert_eq!(fill_diagonals(quads), expected);
     }
 
     #[test]
