@@ -1140,6 +1140,23 @@ impl DocPair<'_> {
     fn seed(&self, wa: Window, wb: Window, s: &mut Scratch) -> Option<Seed> {
         let ta = self.a.slice(wa.start, wa.end);
         let tb = self.b.slice(wb.start, wb.end);
+        if ta.len() == tb.len()
+            && ta.iter().zip(tb).all(|(x, y)| x.word == y.word)
+        {
+            return self.copied(wa, wb, ta, s);
+        }
+        self.compared(wa, wb, s)
+    }
+
+    /// [`DocPair::seed`] of two windows that differ.
+    fn compared(
+        &self,
+        wa: Window,
+        wb: Window,
+        s: &mut Scratch,
+    ) -> Option<Seed> {
+        let ta = self.a.slice(wa.start, wa.end);
+        let tb = self.b.slice(wb.start, wb.end);
         shared_content(ta, tb, s);
         if s.shared.len() < MIN_SHARED_STEMS {
             return None;
@@ -1158,6 +1175,35 @@ impl DocPair<'_> {
             a,
             b,
             similarity,
+        })
+    }
+
+    /// [`DocPair::seed`] of two windows with the same words (copied
+    /// sentences, most candidates between copies), without comparing
+    /// them: every content stem is shared, the weighted share is 1, and
+    /// the spans run from the first content word to the last.
+    fn copied(
+        &self,
+        wa: Window,
+        wb: Window,
+        t: &[Term],
+        s: &mut Scratch,
+    ) -> Option<Seed> {
+        s.a.clear();
+        s.a.extend(t.iter().filter(|x| x.content).map(|x| x.stem));
+        s.a.sort_unstable();
+        s.a.dedup();
+        if s.a.len() < MIN_SHARED_STEMS || self.settings.min_similarity > 1.0 {
+            return None;
+        }
+        let first = t.iter().position(|x| x.content)? as u32;
+        let last = t.iter().rposition(|x| x.content)? as u32 + 1;
+        Some(Seed {
+            wa,
+            wb,
+            a: (wa.start + first, wa.start + last),
+            b: (wb.start + first, wb.start + last),
+            similarity: 1.0,
         })
     }
 
@@ -1467,6 +1513,54 @@ mod tests {
         expected.extend([(1, 2, 11, 21), (1, 2, 12, 22)]);
         expected.sort_unstable();
         assert_eq!(fill_diagonals(quads), expected);
+    }
+
+    #[test]
+    fn copied_windows_seed_as_compared_ones_do() {
+        // Two sentences of prose, and one of a single stem.
+        let text = b"The council approved the bridge budget on Tuesday.\n\
+            Officials expect the work to start in March, weather allowing.\n\
+            Bridge bridge bridge bridge bridge bridge.";
+        let mut tokenizer = TermTokenizer::new(0);
+        let mut terms = Vec::new();
+        tokenizer.terms(text, Unit::Word, &mut terms);
+        let mut windows = Vec::new();
+        tokenizer.windows(text, &terms, &mut windows);
+        assert_eq!(windows.len(), 3);
+        let mut doc = DocTerms::default();
+        let end = text.len() as u32;
+        doc.push_run(&mut tokenizer, text, Unit::Word, 0, (0, end));
+        let settings = Settings {
+            min_similarity: 0.45,
+            min_words: 6,
+            max_bucket: 100,
+            seed: 0,
+        };
+        let idf = Idf::new(&[], 10);
+        let pair = DocPair {
+            a: &doc,
+            b: &doc,
+            same: false,
+            idf: &idf,
+            settings: &settings,
+        };
+        let mut s = Scratch::default();
+        let mut seeded = 0;
+        for &w in &windows {
+            let t = doc.slice(w.start, w.end);
+            let fast = pair.copied(w, w, t, &mut s);
+            let slow = pair.compared(w, w, &mut s);
+            match (fast, slow) {
+                (Some(f), Some(c)) => {
+                    assert_eq!((f.a, f.b), (c.a, c.b));
+                    assert!((f.similarity - c.similarity).abs() < 1e-9);
+                    seeded += 1;
+                }
+                (None, None) => {}
+                other => panic!("window {w:?}: {other:?}"),
+            }
+        }
+        assert_eq!(seeded, 2);
     }
 
     #[test]
