@@ -4,7 +4,8 @@
 # pages with boilerplate spans and gold main text) and on the ground truth
 # of ../shared/bench corpora (families of copies as clusters; recap
 # sentences as passages; planted boilerplate lines as spans; via
-# bench-truth.py), also with the corpora's line breaks taken out.
+# bench-truth.py; passages between planted copies, via copy-passages.py),
+# also with the corpora's line breaks taken out.
 #
 #   benches/scripts/quality.sh [SIZE ...]     (default: 10k)
 set -euo pipefail
@@ -38,6 +39,7 @@ for size in "${SIZES[@]}"; do
   run --truth "$c.clusters.jsonl" --report "$c.report.jsonl"
   run --truth "$c.recaps.jsonl" --report "$c.report.jsonl"
   python3 "$HERE/whole-recaps.py" "$c.jsonl" "$c.report.jsonl"
+  python3 "$HERE/copy-passages.py" "$c.jsonl" "$c.report.jsonl"
   run --truth "$c.spans.jsonl" --report "$c.report.jsonl" "$c.jsonl"
   # The same corpus without line breaks (each turned into a space, so that
   # byte offsets and the span truth still hold): boilerplate by sentence.
