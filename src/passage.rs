@@ -375,10 +375,12 @@ fn fill_diagonals(
         .filter(|group| group[0].0 != group[0].1)
         .flat_map_iter(|group| {
             group.iter().flat_map(move |&(da, db, x, y)| {
-                let next = (2..=FILL_WINDOWS).find(|&i| {
-                    group.binary_search(&(da, db, x + i, y + i)).is_ok()
-                });
-                (1..next.unwrap_or(1)).map(move |j| (da, db, x + j, y + j))
+                let on = move |i: u32| {
+                    (da, db, x.saturating_add(i), y.saturating_add(i))
+                };
+                let next = (2..=FILL_WINDOWS)
+                    .find(|&i| group.binary_search(&on(i)).is_ok());
+                (1..next.unwrap_or(1)).map(on)
             })
         })
         .collect();
@@ -650,17 +652,6 @@ fn candidates(
                 *slot = w;
             }
         });
-    // Per window, the members each of its bins links it to, as a range of
-    // `entries` or of `chains` (marked [`CHAINED`]), with the bin's
-    // weight: `(window, weight, count, from)`; `from` is 64 bits, since
-    // entries outnumber u32 past 10 million documents.
-    // Members are sorted by window, so they are later members: all of them
-    // in a small bin; in a large one the next few of the window's document
-    // (whose windows have consecutive ids) and the next few of its chain;
-    // in a bin that links no documents all those of the window's
-    // document. Ranges rather than bin numbers spare the pairing loop a
-    // search of large bins (thousands of windows in a large corpus, a
-    // cache miss per step) and a lookup of the bin.
     // Where the document after each window's own starts, from a bitmap of
     // documents' first windows: a document's later windows in a bin are
     // those before it. A bit a window fits in the cache, where looking up
@@ -685,6 +676,17 @@ fn candidates(
         }
         ((i * 64) as u32 + word.trailing_zeros()).min(doc_of.len() as u32)
     };
+    // Per window, the members each of its bins links it to, as a range of
+    // `entries` or of `chains` (marked [`CHAINED`]), with the bin's
+    // weight: `(window, weight, count, from)`; `from` is 64 bits, since
+    // entries outnumber u32 past 10 million documents.
+    // Members are sorted by window, so they are later members: all of them
+    // in a small bin; in a large one the next few of the window's document
+    // (whose windows have consecutive ids) and the next few of its chain;
+    // in a bin that links no documents all those of the window's
+    // document. Ranges rather than bin numbers spare the pairing loop a
+    // search of large bins (thousands of windows in a large corpus, a
+    // cache miss per step) and a lookup of the bin.
     let base = entries.as_ptr() as usize;
     let mut of_window: Vec<(u32, u16, u16, u64)> = bins
         .par_iter()
@@ -1145,18 +1147,19 @@ impl DocPair<'_> {
         {
             return self.copied(wa, wb, ta, s);
         }
-        self.compared(wa, wb, s)
+        self.compared(wa, wb, ta, tb, s)
     }
 
-    /// [`DocPair::seed`] of two windows that differ.
+    /// [`DocPair::seed`] of two windows that differ, whose terms are `ta`
+    /// and `tb`.
     fn compared(
         &self,
         wa: Window,
         wb: Window,
+        ta: &[Term],
+        tb: &[Term],
         s: &mut Scratch,
     ) -> Option<Seed> {
-        let ta = self.a.slice(wa.start, wa.end);
-        let tb = self.b.slice(wb.start, wb.end);
         shared_content(ta, tb, s);
         if s.shared.len() < MIN_SHARED_STEMS {
             return None;
@@ -1549,7 +1552,7 @@ mod tests {
         for &w in &windows {
             let t = doc.slice(w.start, w.end);
             let fast = pair.copied(w, w, t, &mut s);
-            let slow = pair.compared(w, w, &mut s);
+            let slow = pair.compared(w, w, t, t, &mut s);
             match (fast, slow) {
                 (Some(f), Some(c)) => {
                     assert_eq!((f.a, f.b), (c.a, c.b));
