@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::DocId;
 use crate::minhash::{MinHasher, Signatures};
 use crate::profile::{DocProfile, Line, Sentence};
-use crate::slices::split_lengths;
+use crate::slices::{split_lengths, starts};
 
 /// Documents sampled per recurring line for the copy check.
 pub const SAMPLE_DOCS: usize = 8;
@@ -911,26 +911,15 @@ fn count(
         })
         .collect();
     drop(buffer);
-    let mut first = Vec::with_capacity(profiles.len() + 1);
-    first.push(0);
-    for p in profiles {
-        first.push(first.last().copied().unwrap_or(0) + slots(p));
-    }
+    let first = starts(profiles.iter().map(&slots));
     let filled: Vec<AtomicU32> =
         (0..first[profiles.len()]).map(|_| AtomicU32::new(NO_STATS)).collect();
-    let mut offset = 0u32;
-    let offsets: Vec<u32> = found
-        .iter()
-        .map(|(stats, _)| {
-            let o = offset;
-            offset += stats.len() as u32;
-            o
-        })
-        .collect();
+    // Where each part's statistics start in the table's.
+    let offsets = starts(found.iter().map(|(stats, _)| stats.len()));
     found.par_iter().zip(&offsets).for_each(|((_, hits), &o)| {
         for &(d, slot, i) in hits {
             filled[first[d as usize] + slot as usize]
-                .store(o + i, Ordering::Relaxed);
+                .store(o as u32 + i, Ordering::Relaxed);
         }
     });
     Table {

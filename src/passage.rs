@@ -40,7 +40,7 @@ use crate::corpus::{Corpus, DocId};
 use crate::normalize::Unit;
 use crate::profile::DocProfile;
 use crate::shingle::mix;
-use crate::slices::split_lengths;
+use crate::slices::{split_lengths, starts};
 use crate::tokenize::Token;
 use crate::verify::{Overlap, make_set, overlap};
 use crate::window::{Term, TermTokenizer, Window};
@@ -262,14 +262,7 @@ impl Windows {
         // Global window ids in document order.
         let sizes: Vec<u32> =
             per_doc.iter().map(|(ws, _, _)| ws.len() as u32).collect();
-        let first_id: Vec<u32> = sizes
-            .iter()
-            .scan(0u32, |total, &n| {
-                let first = *total;
-                *total += n;
-                Some(first)
-            })
-            .collect();
+        let first_id = starts(sizes.iter().map(|&n| n as usize));
         let windows: Vec<WindowRef> =
             per_doc.iter().flat_map(|(ws, _, _)| ws.iter().copied()).collect();
         // Every document's `(bin value, window)` entries, written in place
@@ -282,6 +275,7 @@ impl Windows {
             .zip(&per_doc)
             .zip(&first_id)
             .for_each(|((part, (_, sketches, _)), &first)| {
+                let first = first as u32;
                 let values =
                     sketches.split(|&v| v == SEPARATOR).zip(first..).flat_map(
                         |(values, id)| values.iter().map(move |&v| (v, id)),
@@ -631,14 +625,8 @@ fn candidates(
     let chained = |b: &Bin<'_>| b.across && b.members.len() > FULL_BIN;
     let sizes =
         bins.iter().map(|b| if chained(b) { b.members.len() } else { 0 });
-    let chain_starts: Vec<usize> = sizes
-        .clone()
-        .scan(0, |total, n| {
-            *total += n;
-            Some(*total - n)
-        })
-        .collect();
-    let mut chains = vec![0u32; sizes.clone().sum()];
+    let chain_starts = starts(sizes.clone());
+    let mut chains = vec![0u32; chain_starts[bins.len()]];
     split_lengths(&mut chains, sizes)
         .into_par_iter()
         .zip(&bins)
@@ -711,7 +699,7 @@ fn candidates(
                 };
                 let (mine, others) = if !bin.across {
                     (link(own.count(), start + j + 1, false), None)
-                } else if len <= FULL_BIN {
+                } else if !chained(bin) {
                     (link(later.len(), start + j + 1, false), None)
                 } else {
                     // Window j is the (j / step)th of chain j % step; the
