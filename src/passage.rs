@@ -688,8 +688,11 @@ fn candidates(
             let (per_chain, longer) = (len / step, len % step);
             b.iter().enumerate().flat_map(move |(j, &(_, w))| {
                 let later = &b[j + 1..];
-                let next = next_doc(w);
-                let own = later.iter().take_while(|m| m.1 < next);
+                // Later windows of its document: a full bin does not ask.
+                let own = || {
+                    let next = next_doc(w);
+                    later.iter().take_while(|m| m.1 < next).count()
+                };
                 // A count over u16 (a document with 65,536 windows in one
                 // bin) keeps the first of them.
                 let link = |n: usize, from: usize, chained: bool| {
@@ -698,14 +701,14 @@ fn candidates(
                     (n > 0).then_some((w, bin.weight, n, from))
                 };
                 let (mine, others) = if !bin.across {
-                    (link(own.count(), start + j + 1, false), None)
+                    (link(own(), start + j + 1, false), None)
                 } else if !chained(bin) {
                     (link(later.len(), start + j + 1, false), None)
                 } else {
                     // Window j is the (j / step)th of chain j % step; the
                     // members of the chain within its document's run are
                     // linked as its own.
-                    let own = own.count();
+                    let own = own();
                     let (chain, at) = (j % step, j / step);
                     let chain_len = per_chain + usize::from(chain < longer);
                     let chain_first = chain * per_chain + chain.min(longer);
