@@ -17,16 +17,31 @@ use crate::normalize::{decode, is_word_char};
 /// well-formed anyway, the result is still valid UTF-8 where the input is,
 /// and nothing panics.
 pub(crate) fn decode_literal(raw: &[u8]) -> Cow<'_, [u8]> {
+    decode_prefix(raw, usize::MAX)
+}
+
+/// Decodes a JSON string literal as [`decode_literal`] does, but stops
+/// once at least `len` bytes are out: a prefix of the text that holds
+/// its first `len` bytes, or the whole text when it is shorter. For a
+/// line of a long text, decoding the rest of the text is wasted.
+pub(crate) fn decode_prefix(raw: &[u8], len: usize) -> Cow<'_, [u8]> {
     let inner = match raw {
         [b'"', inner @ .., b'"'] => inner,
         _ => raw,
     };
-    if memchr::memchr(b'\\', inner).is_none() {
+    // Up to the first escape, text and literal are the same bytes.
+    let Some(first) = memchr::memchr(b'\\', inner) else {
         return Cow::Borrowed(inner);
+    };
+    if first >= len {
+        return Cow::Borrowed(&inner[..first]);
     }
-    let mut out = Vec::with_capacity(inner.len());
+    let mut out = Vec::with_capacity(inner.len().min(len.saturating_add(8)));
     let mut i = 0;
     while let Some(j) = memchr::memchr(b'\\', &inner[i..]) {
+        if out.len() >= len {
+            return Cow::Owned(out);
+        }
         out.extend_from_slice(&inner[i..i + j]);
         i += j;
         let Some(&e) = inner.get(i + 1) else {
@@ -49,7 +64,10 @@ pub(crate) fn decode_literal(raw: &[u8]) -> Cow<'_, [u8]> {
             other => out.push(other),
         }
     }
-    out.extend_from_slice(&inner[i..]);
+    if out.len() < len {
+        let rest = &inner[i..];
+        out.extend_from_slice(&rest[..rest.len().min(len - out.len())]);
+    }
     Cow::Owned(out)
 }
 
@@ -132,6 +150,21 @@ mod tests {
             crate::corpus::has_word(want.as_bytes()),
             "{literal}"
         );
+    }
+
+    /// Every prefix decode holds the first `len` bytes of the whole text.
+    #[test]
+    fn prefixes_match_the_whole_text() {
+        let literal = r#""ab\ncd \u201cq\u201d ef\\gh \ud83d\ude00 end""#;
+        let whole = decode_literal(literal.as_bytes()).into_owned();
+        for len in 0..=whole.len() + 2 {
+            let got = decode_prefix(literal.as_bytes(), len);
+            let want = &whole[..len.min(whole.len())];
+            assert!(got.starts_with(want), "len {len}: {got:?}");
+            assert!(whole.starts_with(&got), "len {len}: {got:?}");
+        }
+        let plain = br#""no escapes here""#;
+        assert_eq!(&*decode_prefix(plain, 3), b"no escapes here");
     }
 
     #[test]

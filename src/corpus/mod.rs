@@ -373,6 +373,23 @@ impl Corpus {
         }
     }
 
+    /// The start of a document's text that holds at least its first `len`
+    /// bytes (all of it when it is shorter): [`Corpus::text`] without
+    /// decoding the rest of a JSON text.
+    pub fn text_prefix(&self, doc: DocId, len: usize) -> Cow<'_, [u8]> {
+        let d = &self.docs[doc.index()];
+        match d.text {
+            TextLoc::Json { start, end } => {
+                let data = self.sources[d.source as usize].data.as_ref();
+                json_str::decode_prefix(
+                    &data[start as usize..end as usize],
+                    len,
+                )
+            }
+            _ => self.text(doc),
+        }
+    }
+
     /// For a document read from a JSON Lines record: the record's line as
     /// it is in the input (without its line break), and where in it the
     /// text field's string literal lies, quotes included. `None` for other
