@@ -16,8 +16,9 @@
 //!    documents, and up to a larger share they link windows of one
 //!    document only ([`DOC_WINDOWS_PER_BUCKET_SLOT`]).
 //!    Two long documents also need several candidate pairs or one with
-//!    [`STRONG_EVIDENCE`]. Between documents, the windows between two
-//!    candidate pairs on one diagonal are candidates too
+//!    [`STRONG_EVIDENCE`]. Between two documents so paired, windows with
+//!    the same words are candidates too ([`MAX_COPIES`]), and so are the
+//!    windows between two candidate pairs on one diagonal
 //!    ([`FILL_WINDOWS`]): copied sentences that only common bigrams link.
 //! 3. **Verification.** A candidate pair is scored by the share of its
 //!    words, weighted by rarity (inverse frequency over all windows), that
@@ -37,13 +38,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{Corpus, DocId};
+use crate::keyset::KeySet;
 use crate::normalize::Unit;
 use crate::profile::DocProfile;
 use crate::shingle::mix;
 use crate::slices::{split_lengths, starts};
 use crate::tokenize::Token;
 use crate::verify::{Overlap, make_set, overlap};
-use crate::window::{Term, TermTokenizer, Window};
+use crate::window::{MIN_WINDOW_CONTENT, Term, TermTokenizer, Window};
 
 /// Bins of a window's sketch. Sentences have 10 to 30 content bigrams,
 /// so with 64 bins nearly every bigram is alone in its bin and is its
@@ -206,6 +208,9 @@ pub struct Windows {
     sizes: Vec<u32>,
     /// `(bin value, window)`, sorted and without repeats.
     entries: Vec<(u32, u32)>,
+    /// `(words key, window, document)` (see [`words_key`]) of the windows
+    /// whose words at most [`MAX_COPIES`] windows have, sorted.
+    copies: Vec<(u64, u32, u32)>,
     idf: Idf,
     seed: u64,
 }
@@ -220,8 +225,7 @@ impl Windows {
         masked: &[Vec<(u32, u32)>],
         seed: u64,
     ) -> Windows {
-        let per_doc: Vec<(Vec<WindowRef>, Vec<u32>, Vec<u32>)> = (0..profiles
-            .len())
+        let per_doc: Vec<PerDoc> = (0..profiles.len())
             .into_par_iter()
             .map_init(
                 || (TermTokenizer::new(seed), Vec::new(), StemSet::new()),
@@ -249,32 +253,47 @@ impl Windows {
                         .collect();
                     let mut sketches = Vec::with_capacity(windows.len() * 8);
                     let mut stems = Vec::with_capacity(terms.len());
+                    let mut words = Vec::with_capacity(windows.len());
                     for WindowRef { window: w, .. } in &windows {
                         let span = &terms[w.start as usize..w.end as usize];
                         sketch(span, &mut sketches);
                         sketches.push(SEPARATOR);
                         distinct.append(span, &mut stems);
+                        words.push(words_key(span));
                     }
-                    (windows, sketches, stems)
+                    (windows, sketches, stems, words)
                 },
             )
             .collect();
         // Global window ids in document order.
         let sizes: Vec<u32> =
-            per_doc.iter().map(|(ws, _, _)| ws.len() as u32).collect();
+            per_doc.iter().map(|(ws, ..)| ws.len() as u32).collect();
         let first_id = starts(sizes.iter().map(|&n| n as usize));
         let windows: Vec<WindowRef> =
-            per_doc.iter().flat_map(|(ws, _, _)| ws.iter().copied()).collect();
+            per_doc.iter().flat_map(|(ws, ..)| ws.iter().copied()).collect();
+        // Windows by their words, those with a key.
+        let mut copies: Vec<(u64, u32, u32)> = per_doc
+            .iter()
+            .zip(&first_id)
+            .flat_map(|((ws, .., words), &first)| {
+                let ids = first as u32..;
+                let keyed = words.iter().zip(ids).zip(ws);
+                keyed.filter(|((k, _), _)| **k != NO_KEY)
+            })
+            .map(|((&k, id), w)| (k, id, w.doc))
+            .collect();
+        copies.par_sort_unstable();
+        let copies = copied(&copies);
         // Every document's `(bin value, window)` entries, written in place
         // into one vector (tens of millions of them in a large corpus).
         let sizes_of =
-            per_doc.iter().map(|(ws, sketches, _)| sketches.len() - ws.len());
+            per_doc.iter().map(|(ws, sketches, ..)| sketches.len() - ws.len());
         let mut entries = vec![(0u32, 0u32); sizes_of.clone().sum()];
         split_lengths(&mut entries, sizes_of)
             .into_par_iter()
             .zip(&per_doc)
             .zip(&first_id)
-            .for_each(|((part, (_, sketches, _)), &first)| {
+            .for_each(|((part, (_, sketches, ..)), &first)| {
                 let first = first as u32;
                 let values =
                     sketches.split(|&v| v == SEPARATOR).zip(first..).flat_map(
@@ -288,7 +307,7 @@ impl Windows {
         drop(per_doc);
         sort_by_value(&mut entries);
         entries.dedup();
-        Windows { windows, sizes, entries, idf, seed }
+        Windows { windows, sizes, entries, copies, idf, seed }
     }
 
     /// Number of windows.
@@ -322,7 +341,7 @@ impl Windows {
 
     /// Step 2 for [`Windows::candidates`] and [`Windows::candidates_between`].
     fn pairs(self, max_bucket: usize, drafts: Option<&[bool]>) -> Candidates {
-        let Windows { windows, sizes, entries, idf, seed } = self;
+        let Windows { windows, sizes, entries, copies, idf, seed } = self;
         let cap = max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
         let doc_cap = cap.max(windows.len() / DOC_WINDOWS_PER_BUCKET_SLOT);
         let doc_of: Vec<u32> = windows.iter().map(|w| w.doc).collect();
@@ -354,6 +373,8 @@ impl Windows {
             })
             .flat_map(|group| group.iter().map(|&(quad, _)| quad))
             .collect();
+        let quads = add_copies(quads, &copies, drafts);
+        drop(copies);
         let quads = fill_diagonals(quads);
         Candidates { windows, quads, oversized, idf, seed }
     }
@@ -372,7 +393,9 @@ fn fill_diagonals(
                 let on = move |i: u32| {
                     (da, db, x.saturating_add(i), y.saturating_add(i))
                 };
-                let next = (2..=FILL_WINDOWS)
+                // With the next pair on the diagonal there, that pair
+                // fills what follows, as far or farther.
+                let next = (1..=FILL_WINDOWS)
                     .find(|&i| group.binary_search(&on(i)).is_ok());
                 (1..next.unwrap_or(1)).map(on)
             })
@@ -770,6 +793,117 @@ fn candidates(
     (pairs, oversized)
 }
 
+/// Windows of different documents with the same words are candidates
+/// when at most this many windows share them: copied sentences.
+///
+/// Sketch bins find copies by their rare word pairs. In a large corpus
+/// a sentence's word pairs are each shared by many windows, and a large
+/// bin pairs each window with a few others only (see `BIN_LINKS`): on
+/// the generator's c100k corpus, the passages of a planted copy pair
+/// covered 0.49 of each document, against 0.78 at c10k; with windows
+/// paired by their words as well, 0.79 and 0.81 (in 2.6 passages a pair
+/// instead of 3.4 and 2.8). More windows than this with the same words
+/// are a stock sentence, or boilerplate that detection missed, and are
+/// left to the bins.
+pub const MAX_COPIES: usize = 32;
+
+/// The key of a window's words, in order, for [`add_copies`]; [`NO_KEY`]
+/// for a window of fewer than [`MIN_WINDOW_CONTENT`] content words (a
+/// line's short tail), which is not evidence of copying.
+fn words_key(terms: &[Term]) -> u64 {
+    let content = terms.iter().filter(|t| t.content).count();
+    if content < MIN_WINDOW_CONTENT as usize {
+        return NO_KEY;
+    }
+    let h = terms.iter().fold(0x636f_7079_u64, |h, t| {
+        h.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(u64::from(t.word))
+    });
+    mix(h).min(NO_KEY - 1)
+}
+
+/// [`words_key`] of a window that has none.
+const NO_KEY: u64 = u64::MAX;
+
+/// `quads` (sorted) with the window pairs of the same document pairs
+/// whose windows have the same words, in groups of at most
+/// [`MAX_COPIES`] (`copies` is `(key, window, document)`, sorted);
+/// sorted. With
+/// drafts, only pairs of a draft and another document.
+///
+/// Only document pairs that the sketch bins made candidates gain pairs:
+/// the same words are evidence of how much two documents share, not of
+/// whether they share a passage at all. Stock sentences ("Davis did not
+/// respond to a request for comment on Monday") recur word for word in
+/// unrelated articles; on c10k, letting copies pair documents added 165
+/// unrelated document pairs with a passage to 347.
+fn add_copies(
+    mut quads: Vec<(u32, u32, u32, u32)>,
+    copies: &[(u64, u32, u32)],
+    drafts: Option<&[bool]>,
+) -> Vec<(u32, u32, u32, u32)> {
+    let side = |doc: u32| drafts.map(|d| d[doc as usize]);
+    // The document pairs of `quads`, as keys of a set: `mix` is a
+    // bijection.
+    let pair_key = |a: u32, b: u32| mix(u64::from(a) << 32 | u64::from(b));
+    let doc_pairs: KeySet = quads.iter().map(|q| pair_key(q.0, q.1)).collect();
+    let paired = |a: u32, b: u32| doc_pairs.contains(&pair_key(a, b));
+    // Pieces of whole groups, each for one thread at a time: a parallel
+    // item per group (hundreds of thousands) cost more than the pairs.
+    let pieces = group_pieces(copies, COPY_PIECES);
+    let more: Vec<(u32, u32, u32, u32)> = pieces
+        .par_iter()
+        .flat_map_iter(|piece| {
+            piece.chunk_by(|x, y| x.0 == y.0).flat_map(|g| {
+                g.iter().enumerate().flat_map(move |(i, &(_, x, dx))| {
+                    g[i + 1..].iter().map(move |&(_, y, dy)| (dx, dy, x, y))
+                })
+            })
+        })
+        .filter(|&(dx, dy, ..)| {
+            dx != dy && (drafts.is_none() || side(dx) != side(dy))
+        })
+        .filter(|q| paired(q.0, q.1))
+        .collect();
+    if !more.is_empty() {
+        quads.extend(more);
+        quads.par_sort_unstable();
+        quads.dedup();
+    }
+    quads
+}
+
+/// Of `copies` (`(key, window, document)`, sorted), the windows whose
+/// words other windows have, no more than [`MAX_COPIES`] in all.
+fn copied(copies: &[(u64, u32, u32)]) -> Vec<(u64, u32, u32)> {
+    copies
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|g| (2..=MAX_COPIES).contains(&g.len()))
+        .flatten()
+        .copied()
+        .collect()
+}
+
+/// Pieces [`add_copies`] cuts its groups into.
+const COPY_PIECES: usize = 64;
+
+/// `items`, sorted by key, cut into about `n` pieces that do not split a
+/// run of one key.
+fn group_pieces<T>(items: &[(u64, T, T)], n: usize) -> Vec<&[(u64, T, T)]> {
+    let step = items.len().div_ceil(n.max(1)).max(1);
+    let mut pieces = Vec::with_capacity(n + 1);
+    let mut rest = items;
+    while !rest.is_empty() {
+        let mut end = step.min(rest.len());
+        while end < rest.len() && rest[end].0 == rest[end - 1].0 {
+            end += 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces
+}
+
 /// Marks a range of [`candidates`]' links that lies in the chains of
 /// large bins, not in the entries.
 const CHAINED: u64 = 1 << 63;
@@ -950,6 +1084,11 @@ fn sketch(terms: &[Term], out: &mut Vec<u32>) {
     }
 }
 
+/// What step 1 makes of one document: its windows, their sketches (each
+/// ended by [`SEPARATOR`]), their distinct stems, and their
+/// [`words_key`]s.
+type PerDoc = (Vec<WindowRef>, Vec<u32>, Vec<u32>, Vec<u64>);
+
 /// Inverse document frequency of stems over windows, as weights.
 ///
 /// Counts go to an array of counters indexed by the stem's hash: a few
@@ -964,10 +1103,7 @@ struct Idf {
 impl Idf {
     /// Window frequencies from each document's per-window distinct stems
     /// (the third part of each element of `per_doc`).
-    fn new(
-        per_doc: &[(Vec<WindowRef>, Vec<u32>, Vec<u32>)],
-        windows: usize,
-    ) -> Idf {
+    fn new(per_doc: &[PerDoc], windows: usize) -> Idf {
         let stems: usize = per_doc.iter().map(|x| x.2.len()).sum();
         // Distinct stems are far fewer than stem occurrences.
         let size = (stems / 8).next_power_of_two().clamp(1 << 12, 1 << 20);
@@ -1507,6 +1643,79 @@ mod tests {
         expected.extend([(1, 2, 11, 21), (1, 2, 12, 22)]);
         expected.sort_unstable();
         assert_eq!(fill_diagonals(quads), expected);
+    }
+
+    #[test]
+    fn windows_with_the_same_words_add_pairs_to_paired_documents() {
+        // Documents 0 to 3 have windows 0..4, 4..8, 8..12 and 12..16.
+        let windows: Vec<WindowRef> = (0..16u32)
+            .map(|w| WindowRef {
+                doc: w / 4,
+                window: Window { start: w % 4, end: w % 4 + 1, line: 0 },
+                bytes: (0, 1),
+            })
+            .collect();
+        // Documents 0 and 1 are candidates; 0 and 2 are not.
+        let quads = vec![(0, 1, 0, 4)];
+        let copy = |key: u64, w: u32| (key, w, windows[w as usize].doc);
+        let copies = vec![
+            // Windows 1, 5 and 9 share their words: 1 -> 5 is added,
+            // 1 -> 9 and 5 -> 9 are not (their documents are no pair).
+            copy(7, 1),
+            copy(7, 5),
+            copy(7, 9),
+            // Windows 2 and 3 of one document: not a pair between two.
+            copy(8, 2),
+            copy(8, 3),
+        ];
+        let found = add_copies(quads.clone(), &copies, None);
+        assert_eq!(found, vec![(0, 1, 0, 4), (0, 1, 1, 5)]);
+        // A draft (document 1) against the others: the pair is kept; with
+        // both documents drafts, it is not.
+        let drafts = [false, true, false, false];
+        let found = add_copies(quads.clone(), &copies, Some(&drafts));
+        assert_eq!(found, vec![(0, 1, 0, 4), (0, 1, 1, 5)]);
+        let drafts = [true, true, false, false];
+        let found = add_copies(quads.clone(), &copies, Some(&drafts));
+        assert_eq!(found, quads);
+    }
+
+    #[test]
+    fn windows_are_copies_in_groups_of_two_to_max_copies() {
+        let mut copies = vec![(1, 0, 0), (2, 1, 0), (2, 7, 3), (4, 9, 4)];
+        // A stock sentence: one window more than a copy group holds.
+        copies.extend((0..=MAX_COPIES as u32).map(|w| (3, 20 + w, 10 + w)));
+        copies.sort_unstable();
+        assert_eq!(copied(&copies), vec![(2, 1, 0), (2, 7, 3)]);
+        let most: Vec<_> =
+            copies.iter().copied().filter(|c| c.1 != 20).collect();
+        assert_eq!(copied(&most).len(), 2 + MAX_COPIES);
+    }
+
+    #[test]
+    fn words_keys_tell_the_same_words_in_order() {
+        let mut tokenizer = TermTokenizer::new(7);
+        let mut key = |text: &str| {
+            let mut terms = Vec::new();
+            tokenizer.terms(text.as_bytes(), Unit::Word, &mut terms);
+            words_key(&terms)
+        };
+        let a = key("The mayor opened the new bridge over the river today.");
+        assert_ne!(a, NO_KEY);
+        assert_eq!(
+            a,
+            key("the Mayor opened the new bridge, over the river today")
+        );
+        assert_ne!(
+            a,
+            key("The mayor opened the new bridge over the river Monday.")
+        );
+        assert_ne!(
+            a,
+            key("The new mayor opened the bridge over the river today.")
+        );
+        // Three content words: a line's tail, not evidence of copying.
+        assert_eq!(key("The mayor opened the bridge."), NO_KEY);
     }
 
     #[test]
