@@ -1263,6 +1263,8 @@ struct Draft {
     a: (u32, u32),
     b: (u32, u32),
     similarity: f64,
+    /// Words of each side whose stem the other side has.
+    matched: (u32, u32),
 }
 
 impl DocPair<'_> {
@@ -1291,14 +1293,14 @@ impl DocPair<'_> {
         if s.shared.len() < MIN_SHARED_STEMS {
             return None;
         }
-        if self.weighted(ta, tb, s) < WINDOW_SIMILARITY {
+        if self.weighted(ta, tb, s).0 < WINDOW_SIMILARITY {
             return None;
         }
         let (a0, a1) = trim(ta, &s.shared)?;
         let (b0, b1) = trim(tb, &s.shared)?;
         let (a, b) =
             ((wa.start + a0, wa.start + a1), (wb.start + b0, wb.start + b1));
-        let similarity = self.score(a, b, s);
+        let (similarity, _) = self.score(a, b, s);
         (similarity >= self.settings.min_similarity).then_some(Seed {
             wa,
             wb,
@@ -1337,8 +1339,14 @@ impl DocPair<'_> {
         })
     }
 
-    /// The weighted share of matched words of two term slices.
-    fn weighted(&self, ta: &[Term], tb: &[Term], s: &mut Scratch) -> f64 {
+    /// The weighted share of matched words of two term slices, and how
+    /// many words of each the other has (by stem; see [`Passage::matched`]).
+    fn weighted(
+        &self,
+        ta: &[Term],
+        tb: &[Term],
+        s: &mut Scratch,
+    ) -> (f64, (u32, u32)) {
         let (sa, sb) = (&mut s.a, &mut s.b);
         sa.clear();
         sa.extend(ta.iter().map(|t| t.stem));
@@ -1348,23 +1356,40 @@ impl DocPair<'_> {
         sb.sort_unstable();
         let (mut i, mut j) = (0, 0);
         let mut matched = 0.0;
+        let mut found = (0, 0);
         while i < sa.len() && j < sb.len() {
             match sa[i].cmp(&sb[j]) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    matched += self.idf.weight(sa[i]);
-                    i += 1;
-                    j += 1;
+                    // A stem's runs on both sides: its words on each side
+                    // are matched, and pairs of them weigh in, one by one.
+                    let v = sa[i];
+                    let ra = sa[i..].iter().take_while(|&&x| x == v).count();
+                    let rb = sb[j..].iter().take_while(|&&x| x == v).count();
+                    let w = self.idf.weight(v);
+                    for _ in 0..ra.min(rb) {
+                        matched += w;
+                    }
+                    found.0 += ra as u32;
+                    found.1 += rb as u32;
+                    i += ra;
+                    j += rb;
                 }
             }
         }
         let total: f64 =
             sa.iter().chain(sb.iter()).map(|&x| self.idf.weight(x)).sum();
-        if total == 0.0 { 0.0 } else { 2.0 * matched / total }
+        let share = if total == 0.0 { 0.0 } else { 2.0 * matched / total };
+        (share, found)
     }
 
-    fn score(&self, a: (u32, u32), b: (u32, u32), s: &mut Scratch) -> f64 {
+    fn score(
+        &self,
+        a: (u32, u32),
+        b: (u32, u32),
+        s: &mut Scratch,
+    ) -> (f64, (u32, u32)) {
         self.weighted(self.a.slice(a.0, a.1), self.b.slice(b.0, b.1), s)
     }
 
@@ -1418,9 +1443,9 @@ impl DocPair<'_> {
             if wa < self.settings.min_words || wb < self.settings.min_words {
                 continue;
             }
-            let similarity = self.score(a, b, scratch);
+            let (similarity, matched) = self.score(a, b, scratch);
             if similarity >= self.settings.min_similarity {
-                drafts.push(Draft { a, b, similarity });
+                drafts.push(Draft { a, b, similarity, matched });
             }
         }
         // Strongest first; a passage that overlaps a kept one by more than
@@ -1473,10 +1498,7 @@ impl Draft {
             let all = sa.len() as u32;
             (Overlap { shared: n, size_a: n, size_b: n }, (all, all))
         } else {
-            (
-                overlap(&trigrams(sa), &trigrams(sb)),
-                (matched(sa, sb), matched(sb, sa)),
-            )
+            (overlap(&trigrams(sa), &trigrams(sb)), self.matched)
         };
         let kind = if verbatim {
             PassageKind::Verbatim
@@ -1540,13 +1562,6 @@ fn trim(t: &[Term], shared: &[u32]) -> Option<(u32, u32)> {
     let first = t.iter().position(hit)?;
     let last = t.iter().rposition(hit)?;
     Some((first as u32, last as u32 + 1))
-}
-
-/// Terms of `x` whose stem `y` has.
-fn matched(x: &[Term], y: &[Term]) -> u32 {
-    let mut stems: Vec<u32> = y.iter().map(|t| t.stem).collect();
-    stems.sort_unstable();
-    x.iter().filter(|t| stems.binary_search(&t.stem).is_ok()).count() as u32
 }
 
 /// The set of word 3-grams of a span (one gram for shorter spans).
@@ -1764,6 +1779,59 @@ mod tests {
             }
         }
         assert_eq!(seeded, 2);
+    }
+
+    #[test]
+    fn weighted_share_counts_the_words_each_side_matches() {
+        let settings = Settings {
+            min_similarity: 0.45,
+            min_words: 6,
+            max_bucket: 100,
+            seed: 0,
+        };
+        let idf = Idf::new(&[], 10);
+        let doc = DocTerms::default();
+        let pair = DocPair {
+            a: &doc,
+            b: &doc,
+            same: false,
+            idf: &idf,
+            settings: &settings,
+        };
+        let terms = |stems: &[u32]| -> Vec<Term> {
+            let term = |&stem| Term {
+                stem,
+                word: stem,
+                start: 0,
+                end: 1,
+                flags: 0,
+                content: true,
+            };
+            stems.iter().map(term).collect()
+        };
+        // Every word of x whose stem y has, by brute force.
+        let found = |x: &[Term], y: &[Term]| {
+            x.iter().filter(|t| y.iter().any(|u| u.stem == t.stem)).count()
+                as u32
+        };
+        let mut rng = crate::synth::Rng::new(5);
+        let mut s = Scratch::default();
+        for n in [0, 1, 5, 40] {
+            let mut stems = || -> Vec<u32> {
+                (0..n).map(|_| (rng.next_u64() % 6) as u32).collect()
+            };
+            let (x, y) = (terms(&stems()), terms(&stems()));
+            let (share, matched) = pair.weighted(&x, &y, &mut s);
+            assert_eq!(matched, (found(&x, &y), found(&y, &x)));
+            assert!((0.0..=1.0).contains(&share));
+        }
+        // "a a b c" against "a b b d": three words on each side have a
+        // stem of the other; two pairs of them match one to one, a share
+        // of 2 × 2 of 4 + 4 words (all weighing the same here).
+        let (x, y) = (terms(&[1, 1, 2, 3]), terms(&[1, 2, 2, 4]));
+        let (share, matched) = pair.weighted(&x, &y, &mut s);
+        assert_eq!(matched, (3, 3));
+        assert!((share - 0.5).abs() < 1e-9, "{share}");
     }
 
     #[test]
