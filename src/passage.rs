@@ -1733,6 +1733,23 @@ mod tests {
         assert_eq!(key("The mayor opened the bridge."), NO_KEY);
     }
 
+    /// Default settings, with seed 0.
+    const SETTINGS: Settings = Settings {
+        min_similarity: 0.45,
+        min_words: 6,
+        max_bucket: 100,
+        seed: 0,
+    };
+
+    /// `doc` against itself, as if two documents.
+    fn self_pair<'a>(
+        doc: &'a DocTerms,
+        idf: &'a Idf,
+        settings: &'a Settings,
+    ) -> DocPair<'a> {
+        DocPair { a: doc, b: doc, same: false, idf, settings }
+    }
+
     #[test]
     fn copied_windows_seed_as_compared_ones_do() {
         // Two sentences of prose, and one of a single stem.
@@ -1748,20 +1765,8 @@ mod tests {
         let mut doc = DocTerms::default();
         let end = text.len() as u32;
         doc.push_run(&mut tokenizer, text, Unit::Word, 0, (0, end));
-        let settings = Settings {
-            min_similarity: 0.45,
-            min_words: 6,
-            max_bucket: 100,
-            seed: 0,
-        };
-        let idf = Idf::new(&[], 10);
-        let pair = DocPair {
-            a: &doc,
-            b: &doc,
-            same: false,
-            idf: &idf,
-            settings: &settings,
-        };
+        let (settings, idf) = (SETTINGS, Idf::new(&[], 10));
+        let pair = self_pair(&doc, &idf, &settings);
         let mut s = Scratch::default();
         let mut seeded = 0;
         for &w in &windows {
@@ -1783,21 +1788,9 @@ mod tests {
 
     #[test]
     fn weighted_share_counts_the_words_each_side_matches() {
-        let settings = Settings {
-            min_similarity: 0.45,
-            min_words: 6,
-            max_bucket: 100,
-            seed: 0,
-        };
-        let idf = Idf::new(&[], 10);
+        let (settings, idf) = (SETTINGS, Idf::new(&[], 10));
         let doc = DocTerms::default();
-        let pair = DocPair {
-            a: &doc,
-            b: &doc,
-            same: false,
-            idf: &idf,
-            settings: &settings,
-        };
+        let pair = self_pair(&doc, &idf, &settings);
         let terms = |stems: &[u32]| -> Vec<Term> {
             let term = |&stem| Term {
                 stem,
