@@ -888,7 +888,10 @@ const COPY_PIECES: usize = 64;
 
 /// `items`, sorted by key, cut into about `n` pieces that do not split a
 /// run of one key.
-fn group_pieces<T>(items: &[(u64, T, T)], n: usize) -> Vec<&[(u64, T, T)]> {
+fn group_pieces(
+    items: &[(u64, u32, u32)],
+    n: usize,
+) -> Vec<&[(u64, u32, u32)]> {
     let step = items.len().div_ceil(n.max(1)).max(1);
     let mut pieces = Vec::with_capacity(n + 1);
     let mut rest = items;
