@@ -1711,6 +1711,21 @@ mod tests {
     }
 
     #[test]
+    fn pieces_of_copies_keep_groups_whole() {
+        let keys = [1, 1, 1, 2, 2, 3, 3, 3, 3, 4];
+        let items: Vec<(u64, u32, u32)> =
+            keys.iter().enumerate().map(|(i, &k)| (k, i as u32, 0)).collect();
+        for n in [1, 2, 4, 9, 20] {
+            let pieces = group_pieces(&items, n);
+            assert_eq!(pieces.concat(), items, "{n} pieces");
+            for p in pieces.windows(2) {
+                assert_ne!(p[0].last().unwrap().0, p[1][0].0, "{n} pieces");
+            }
+        }
+        assert!(group_pieces(&[], 4).is_empty());
+    }
+
+    #[test]
     fn words_keys_tell_the_same_words_in_order() {
         let mut tokenizer = TermTokenizer::new(7);
         let mut key = |text: &str| {
