@@ -360,33 +360,24 @@ impl Corpus {
     /// The bytes are UTF-8 except where a text file had invalid bytes
     /// (reported as [`DiagnosticKind::InvalidUtf8`]).
     pub fn text(&self, doc: DocId) -> Cow<'_, [u8]> {
-        let doc = &self.docs[doc.index()];
-        let data = || self.sources[doc.source as usize].data.as_ref();
-        match doc.text {
-            TextLoc::Raw { start, end } => {
-                Cow::Borrowed(&data()[start as usize..end as usize])
-            }
-            TextLoc::Json { start, end } => {
-                json_str::decode_literal(&data()[start as usize..end as usize])
-            }
-            TextLoc::Owned(ref s) => Cow::Borrowed(s.as_bytes()),
-        }
+        self.text_prefix(doc, usize::MAX)
     }
 
     /// The start of a document's text that holds at least its first `len`
     /// bytes (all of it when it is shorter): [`Corpus::text`] without
     /// decoding the rest of a JSON text.
     pub fn text_prefix(&self, doc: DocId, len: usize) -> Cow<'_, [u8]> {
-        let d = &self.docs[doc.index()];
-        match d.text {
-            TextLoc::Json { start, end } => {
-                let data = self.sources[d.source as usize].data.as_ref();
-                json_str::decode_prefix(
-                    &data[start as usize..end as usize],
-                    len,
-                )
+        let doc = &self.docs[doc.index()];
+        let data = || self.sources[doc.source as usize].data.as_ref();
+        match doc.text {
+            TextLoc::Raw { start, end } => {
+                Cow::Borrowed(&data()[start as usize..end as usize])
             }
-            _ => self.text(doc),
+            TextLoc::Json { start, end } => json_str::decode_prefix(
+                &data()[start as usize..end as usize],
+                len,
+            ),
+            TextLoc::Owned(ref s) => Cow::Borrowed(s.as_bytes()),
         }
     }
 
