@@ -283,7 +283,7 @@ impl Windows {
             .map(|((&k, id), w)| (k, id, w.doc))
             .collect();
         copies.par_sort_unstable();
-        let copies = copied(&copies);
+        let copies = copy_groups(&copies);
         // Every document's `(bin value, window)` entries, written in place
         // into one vector (tens of millions of them in a large corpus).
         let sizes_of =
@@ -383,7 +383,7 @@ impl Windows {
 /// `quads` (sorted) with the window pairs between two of one pair of
 /// documents on one diagonal added (see [`FILL_WINDOWS`]), sorted.
 fn fill_diagonals(
-    mut quads: Vec<(u32, u32, u32, u32)>,
+    quads: Vec<(u32, u32, u32, u32)>,
 ) -> Vec<(u32, u32, u32, u32)> {
     let fills: Vec<(u32, u32, u32, u32)> = quads
         .par_chunk_by(|p, q| (p.0, p.1) == (q.0, q.1))
@@ -401,8 +401,16 @@ fn fill_diagonals(
             })
         })
         .collect();
-    if !fills.is_empty() {
-        quads.extend(fills);
+    union(quads, fills)
+}
+
+/// Sorted `quads` with `more` added: sorted, without repeats.
+fn union(
+    mut quads: Vec<(u32, u32, u32, u32)>,
+    more: Vec<(u32, u32, u32, u32)>,
+) -> Vec<(u32, u32, u32, u32)> {
+    if !more.is_empty() {
+        quads.extend(more);
         quads.par_sort_unstable();
         quads.dedup();
     }
@@ -811,13 +819,16 @@ pub const MAX_COPIES: usize = 32;
 /// for a window of fewer than [`MIN_WINDOW_CONTENT`] content words (a
 /// line's short tail), which is not evidence of copying.
 fn words_key(terms: &[Term]) -> u64 {
-    let content = terms.iter().filter(|t| t.content).count();
-    if content < MIN_WINDOW_CONTENT as usize {
+    let (mut content, mut h) = (0u32, 0x636f_7079_u64);
+    for t in terms {
+        content += u32::from(t.content);
+        h = h
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(u64::from(t.word));
+    }
+    if content < MIN_WINDOW_CONTENT {
         return NO_KEY;
     }
-    let h = terms.iter().fold(0x636f_7079_u64, |h, t| {
-        h.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(u64::from(t.word))
-    });
     mix(h).min(NO_KEY - 1)
 }
 
@@ -827,8 +838,7 @@ const NO_KEY: u64 = u64::MAX;
 /// `quads` (sorted) with the window pairs of the same document pairs
 /// whose windows have the same words, in groups of at most
 /// [`MAX_COPIES`] (`copies` is `(key, window, document)`, sorted);
-/// sorted. With
-/// drafts, only pairs of a draft and another document.
+/// sorted. With drafts, only pairs of a draft and another document.
 ///
 /// Only document pairs that the sketch bins made candidates gain pairs:
 /// the same words are evidence of how much two documents share, not of
@@ -837,7 +847,7 @@ const NO_KEY: u64 = u64::MAX;
 /// unrelated articles; on c10k, letting copies pair documents added 165
 /// unrelated document pairs with a passage to 347.
 fn add_copies(
-    mut quads: Vec<(u32, u32, u32, u32)>,
+    quads: Vec<(u32, u32, u32, u32)>,
     copies: &[(u64, u32, u32)],
     drafts: Option<&[bool]>,
 ) -> Vec<(u32, u32, u32, u32)> {
@@ -864,17 +874,12 @@ fn add_copies(
         })
         .filter(|q| paired(q.0, q.1))
         .collect();
-    if !more.is_empty() {
-        quads.extend(more);
-        quads.par_sort_unstable();
-        quads.dedup();
-    }
-    quads
+    union(quads, more)
 }
 
 /// Of `copies` (`(key, window, document)`, sorted), the windows whose
 /// words other windows have, no more than [`MAX_COPIES`] in all.
-fn copied(copies: &[(u64, u32, u32)]) -> Vec<(u64, u32, u32)> {
+fn copy_groups(copies: &[(u64, u32, u32)]) -> Vec<(u64, u32, u32)> {
     copies
         .chunk_by(|x, y| x.0 == y.0)
         .filter(|g| (2..=MAX_COPIES).contains(&g.len()))
@@ -1699,15 +1704,15 @@ mod tests {
     }
 
     #[test]
-    fn windows_are_copies_in_groups_of_two_to_max_copies() {
+    fn copy_groups_hold_two_to_max_copies_windows() {
         let mut copies = vec![(1, 0, 0), (2, 1, 0), (2, 7, 3), (4, 9, 4)];
         // A stock sentence: one window more than a copy group holds.
         copies.extend((0..=MAX_COPIES as u32).map(|w| (3, 20 + w, 10 + w)));
         copies.sort_unstable();
-        assert_eq!(copied(&copies), vec![(2, 1, 0), (2, 7, 3)]);
+        assert_eq!(copy_groups(&copies), vec![(2, 1, 0), (2, 7, 3)]);
         let most: Vec<_> =
             copies.iter().copied().filter(|c| c.1 != 20).collect();
-        assert_eq!(copied(&most).len(), 2 + MAX_COPIES);
+        assert_eq!(copy_groups(&most).len(), 2 + MAX_COPIES);
     }
 
     #[test]
