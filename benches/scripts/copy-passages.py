@@ -12,6 +12,8 @@ import collections
 import json
 import sys
 
+import reports
+
 
 def covered(spans, length):
     total, reach = 0, 0
@@ -40,15 +42,10 @@ def main(corpus, report):
             tuple(sorted(line.split("\t")[:2])) for line in f if not line.startswith("#")
         ]
     passages = collections.defaultdict(list)
-    with open(report) as f:
-        for line in f:
-            m = json.loads(line)
-            if m["type"] != "passage":
-                continue
-            a, b = m["data"]["a"], m["data"]["b"]
-            if a["doc"] != b["doc"]:
-                spans = {a["doc"]: (a["start"], a["end"]), b["doc"]: (b["start"], b["end"])}
-                passages[tuple(sorted(spans))].append(spans)
+    for a, b in reports.passages(report):
+        if a["doc"] != b["doc"]:
+            spans = {a["doc"]: (a["start"], a["end"]), b["doc"]: (b["start"], b["end"])}
+            passages[tuple(sorted(spans))].append(spans)
     known = set(planted)
     related = sum(1 for p in passages if family[p[0]] == family[p[1]] or p in known)
     print(

@@ -11,6 +11,8 @@ import collections
 import json
 import sys
 
+import reports
+
 
 def main(corpus, report):
     texts = {}
@@ -19,14 +21,9 @@ def main(corpus, report):
             d = json.loads(line)
             texts[d["id"]] = d["text"]
     within = collections.defaultdict(list)
-    with open(report) as f:
-        for line in f:
-            m = json.loads(line)
-            if m["type"] != "passage":
-                continue
-            a, b = m["data"]["a"], m["data"]["b"]
-            if a["doc"] == b["doc"]:
-                within[a["doc"]].append(((a["start"], a["end"]), (b["start"], b["end"])))
+    for a, b in reports.passages(report):
+        if a["doc"] == b["doc"]:
+            within[a["doc"]].append(((a["start"], a["end"]), (b["start"], b["end"])))
 
     def byte(doc, char):
         return len(texts[doc][:char].encode())
