@@ -192,13 +192,14 @@ impl Profiler {
         self.hashes.extend(self.tokens.iter().map(|t| t.hash));
         // The fold of the whole text, and with lines the fold of every
         // prefix of it, from which any run of tokens gets its key.
-        self.prefix.clear();
         let exact = if self.lines {
+            // Written in place, not pushed: no capacity check per token.
+            self.prefix.resize(self.hashes.len() + 1, 0);
             let mut h = unit as u64;
-            self.prefix.push(h);
-            for &t in &self.hashes {
+            self.prefix[0] = h;
+            for (p, &t) in self.prefix[1..].iter_mut().zip(&self.hashes) {
                 h = fold(h, t);
-                self.prefix.push(h);
+                *p = h;
             }
             mix(h)
         } else {
@@ -439,41 +440,11 @@ fn line(
     joiner: u64,
 ) -> Line {
     let toks = &tokens[first..last];
-    let key = keys.key(first, last);
-    let mut template = 0x7465_6d70u64;
-    let (mut fixed, mut masked, mut last_masked) = (0usize, 0usize, false);
-    // Runs of masked words, and those with a digit (dates, counts); the
-    // others are names.
-    let (mut runs, mut digit_runs, mut run_has_digit) =
-        (0usize, 0usize, false);
-    let templated =
-        if toks.len() <= MAX_TEMPLATE_TOKENS { toks } else { &[][..] };
-    let label_colon = labelled(text, toks);
-    for (i, t) in templated.iter().enumerate() {
-        if is_masked(toks, i, joiner, label_colon) {
-            masked += 1;
-            if !last_masked {
-                template = fold(template, MASKED);
-                runs += 1;
-                run_has_digit = false;
-            }
-            if t.has_digit() && !run_has_digit {
-                digit_runs += 1;
-                run_has_digit = true;
-            }
-            last_masked = true;
-        } else {
-            fixed += 1;
-            template = fold(template, t.hash);
-            last_masked = false;
-        }
-    }
-    let label = fixed == 1
-        && masked >= LABEL_MIN_MASKED
-        && (label_colon
-            || (!templated[0].is_capitalized() && !templated[0].has_digit()));
-    let enough = fixed >= MIN_FIXED_TOKENS && fixed > runs - digit_runs;
-    let template = (masked > 0 && (enough || label)).then(|| mix(template));
+    let template = if toks.len() <= MAX_TEMPLATE_TOKENS {
+        template(text, toks, joiner)
+    } else {
+        None
+    };
     // The span covers the whole line, punctuation included, without the
     // line break and surrounding whitespace.
     let (start, end) = trim(text, lo, hi);
@@ -482,8 +453,62 @@ fn line(
         token_end: last as u32,
         start: start as u32,
         end: end as u32,
-        key,
+        key: keys.key(first, last),
         template,
+    }
+}
+
+/// The template key of a line of at most [`MAX_TEMPLATE_TOKENS`] tokens
+/// `toks` (see [`Line::template`]).
+///
+/// Whether it has one follows from which tokens are masked alone, as bits;
+/// only then are the fixed tokens folded. Most short lines mask nothing,
+/// and in `perf record` of c100k of `../shared/bench` (`--no-passages`)
+/// masking token by token and folding every line was a tenth of the
+/// first pass's extra work for boilerplate.
+fn template(text: &[u8], toks: &[Token], joiner: u64) -> Option<u64> {
+    let label_colon = labelled(text, toks);
+    let (masked, digits) = masked_bits(toks, joiner, label_colon);
+    if masked == 0 {
+        return None;
+    }
+    let n = toks.len();
+    // The first token of each run of masked tokens, and of each run of
+    // them with a digit (dates, counts); the other runs are names.
+    let run_starts = masked & !(masked << 1);
+    let masked_count = masked.count_ones() as usize;
+    let fixed = n - masked_count;
+    let runs = run_starts.count_ones() as usize;
+    let digit_runs = runs_with(masked, digits) as usize;
+    let label = fixed == 1
+        && masked_count >= LABEL_MIN_MASKED
+        && (label_colon
+            || (!toks[0].is_capitalized() && !toks[0].has_digit()));
+    let enough = fixed >= MIN_FIXED_TOKENS && fixed > runs - digit_runs;
+    if !(enough || label) {
+        return None;
+    }
+    let mut template = 0x7465_6d70u64;
+    for (i, t) in toks.iter().enumerate() {
+        if masked >> i & 1 == 0 {
+            template = fold(template, t.hash);
+        } else if run_starts >> i & 1 != 0 {
+            template = fold(template, MASKED);
+        }
+    }
+    Some(mix(template))
+}
+
+/// How many runs of set bits of `bits` hold a bit of `marks`.
+fn runs_with(bits: u32, marks: u32) -> u32 {
+    // Spread each mark down to the start of its run.
+    let mut x = bits & marks;
+    loop {
+        let spread = x | (x >> 1) & bits;
+        if spread == x {
+            return (x & !(bits << 1)).count_ones();
+        }
+        x = spread;
     }
 }
 
@@ -513,19 +538,7 @@ pub(crate) fn is_masked(
     joiner: u64,
     labelled: bool,
 ) -> bool {
-    // After a label, a capitalized word that another follows starts a
-    // name ("Photo: Ann Lee"); one alone opens a clause ("Corrections: If
-    // you see …").
-    let after_label = |i: usize| {
-        labelled
-            && i == 1
-            && toks.get(2).is_some_and(|t| t.is_capitalized() || t.has_digit())
-    };
-    let varies = |i: usize| {
-        let t = toks[i];
-        t.has_digit()
-            || (t.is_capitalized() && i > 0 && (!t.opens() || after_label(i)))
-    };
+    let varies = |i: usize| varies(toks, i, labelled);
     // "Ann Lee and Bo Wu" is one run of names, as "Ann Lee" is.
     varies(i)
         || (toks[i].hash == joiner
@@ -533,6 +546,43 @@ pub(crate) fn is_masked(
             && i + 1 < toks.len()
             && varies(i - 1)
             && varies(i + 1))
+}
+
+/// [`is_masked`] for every token of a line of at most 32 tokens, as bits,
+/// and which of its tokens have a digit.
+fn masked_bits(toks: &[Token], joiner: u64, labelled: bool) -> (u32, u32) {
+    debug_assert!(toks.len() <= 32);
+    let bit = |yes: bool, i: usize| u32::from(yes) << i;
+    let (mut caps, mut digits, mut opens, mut joiners) = (0, 0, 0, 0);
+    for (i, t) in toks.iter().enumerate() {
+        caps |= bit(t.is_capitalized(), i);
+        digits |= bit(t.has_digit(), i);
+        opens |= bit(t.opens(), i);
+        joiners |= bit(t.hash == joiner, i);
+    }
+    // As `varies` says: token 1 of a labelled line starts a name when
+    // token 2 is capitalized or has a digit.
+    let after_label = bit(labelled && (caps | digits) >> 2 & 1 != 0, 1);
+    let varying = digits | caps & !1 & (!opens | after_label);
+    // A joiner between two tokens that vary: bit i - 1 and bit i + 1.
+    (varying | joiners & varying << 1 & varying >> 1, digits)
+}
+
+/// True when token `i` of a line's tokens `toks` is a number or a name
+/// (see [`is_masked`]).
+#[inline]
+fn varies(toks: &[Token], i: usize, labelled: bool) -> bool {
+    let t = toks[i];
+    // After a label, a capitalized word that another follows starts a
+    // name ("Photo: Ann Lee"); one alone opens a clause ("Corrections: If
+    // you see …").
+    let after_label = || {
+        labelled
+            && i == 1
+            && toks.get(2).is_some_and(|t| t.is_capitalized() || t.has_digit())
+    };
+    t.has_digit()
+        || (t.is_capitalized() && i > 0 && (!t.opens() || after_label()))
 }
 
 /// The hash of "and", which joins names in a masked run, under `seed`.
@@ -812,5 +862,94 @@ mod tests {
             "Copyright …. All rights reserved."
         );
         assert_eq!(t("nothing to mask"), "nothing to mask");
+    }
+
+    /// The template as first written: token by token, [`is_masked`] on
+    /// each, folding every line.
+    fn template_by_token(
+        text: &[u8],
+        toks: &[Token],
+        joiner: u64,
+    ) -> Option<u64> {
+        let mut template = 0x7465_6d70u64;
+        let (mut fixed, mut masked, mut last_masked) = (0, 0, false);
+        let (mut runs, mut digit_runs, mut run_has_digit) = (0, 0, false);
+        let label_colon = labelled(text, toks);
+        for (i, t) in toks.iter().enumerate() {
+            if is_masked(toks, i, joiner, label_colon) {
+                masked += 1;
+                if !last_masked {
+                    template = fold(template, MASKED);
+                    runs += 1;
+                    run_has_digit = false;
+                }
+                if t.has_digit() && !run_has_digit {
+                    digit_runs += 1;
+                    run_has_digit = true;
+                }
+                last_masked = true;
+            } else {
+                fixed += 1;
+                template = fold(template, t.hash);
+                last_masked = false;
+            }
+        }
+        let label = fixed == 1
+            && masked >= LABEL_MIN_MASKED
+            && (label_colon
+                || (!toks[0].is_capitalized() && !toks[0].has_digit()));
+        let enough = fixed >= MIN_FIXED_TOKENS && fixed > runs - digit_runs;
+        (masked > 0 && (enough || label)).then(|| mix(template))
+    }
+
+    #[test]
+    fn templates_by_bits_are_templates_token_by_token() {
+        let mut rng = crate::synth::Rng::new(7);
+        let joiner = joiner_hash(1);
+        // Text where token i sits at bytes 2i..2i+1, followed by a colon
+        // or a space: the colon after the first makes a label.
+        let mut templated = 0;
+        for _ in 0..20_000 {
+            let n = 1 + rng.below(MAX_TEMPLATE_TOKENS);
+            let colon = rng.chance(0.2);
+            let text: Vec<u8> = (0..2 * n)
+                .map(|j| match j {
+                    1 if colon => b':',
+                    j if j % 2 == 1 => b' ',
+                    _ => b'w',
+                })
+                .collect();
+            let toks: Vec<Token> = (0..n)
+                .map(|i| Token {
+                    hash: if rng.chance(0.1) {
+                        joiner
+                    } else {
+                        rng.below(4) as u64
+                    },
+                    start: 2 * i as u32,
+                    end: 2 * i as u32 + 1,
+                    flags: rng.below(8) as u8,
+                })
+                .collect();
+            let (bits, _) = masked_bits(&toks, joiner, colon);
+            for i in 0..n {
+                let bit = bits >> i & 1 != 0;
+                assert_eq!(bit, is_masked(&toks, i, joiner, colon), "{i}");
+            }
+            assert_eq!(u64::from(bits) >> n, 0);
+            let expected = template_by_token(&text, &toks, joiner);
+            assert_eq!(template(&text, &toks, joiner), expected);
+            templated += usize::from(expected.is_some());
+        }
+        // Both kinds of line were tried.
+        assert!((1_000..19_000).contains(&templated), "{templated}");
+    }
+
+    #[test]
+    fn runs_with_counts_runs_holding_a_mark() {
+        assert_eq!(runs_with(0b0111_0110, 0b0001_0000), 1);
+        assert_eq!(runs_with(0b0111_0110, 0b0100_0100), 2);
+        assert_eq!(runs_with(0b0111_0110, 0b1000_1001), 0);
+        assert_eq!(runs_with(u32::MAX, 1 << 31), 1);
     }
 }
