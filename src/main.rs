@@ -6,6 +6,17 @@ use clap::Parser;
 
 mod cli;
 
+/// The scan makes and frees a few vectors per document on every thread
+/// (lines, masks, spans); glibc's allocator spent a tenth of the CPU time
+/// of a boilerplate scan on them. With mimalloc, on c100k of
+/// `../shared/bench` (alternating runs, medians): `--no-passages` 5.59 s
+/// -> 4.90 s, the doc-level scan 4.17 s -> 3.87 s, the default scan
+/// 23.4 s -> 22.5 s; peak memory 2–8% higher. Its version 2 used less
+/// memory than version 3 and was as fast.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match cli::run(cli::Cli::parse()) {
         Ok(outcome) => outcome.exit_code(),
