@@ -461,11 +461,13 @@ fn line(
 /// The template key of a line of at most [`MAX_TEMPLATE_TOKENS`] tokens
 /// `toks` (see [`Line::template`]).
 ///
-/// Whether it has one follows from which tokens are masked alone, as bits;
-/// only then are the fixed tokens folded. Most short lines mask nothing,
-/// and in `perf record` of c100k of `../shared/bench` (`--no-passages`)
-/// masking token by token and folding every line was a tenth of the
-/// first pass's extra work for boilerplate.
+/// Which tokens are masked is worked out for the whole line at once, as
+/// bits, and whether the line has a template follows from them alone;
+/// only then are its fixed tokens folded. Token by token, with a fold of
+/// every short line, `Profiler::profile` with `line` took 812 M
+/// instructions of a `--no-passages` scan of c10k of `../shared/bench`
+/// (callgrind, `-j1`); 724 M this way, with the prefix folds written in
+/// place.
 fn template(text: &[u8], toks: &[Token], joiner: u64) -> Option<u64> {
     let label_colon = labelled(text, toks);
     let (masked, digits) = masked_bits(toks, joiner, label_colon);
@@ -528,30 +530,17 @@ pub(crate) fn labelled(text: &[u8], toks: &[Token]) -> bool {
     toks.len() > 1 && text.get(toks[0].end as usize) == Some(&b':')
 }
 
-/// True when token `i` of a line's tokens `toks` is masked in the line's
-/// template: a number, or a name (a capitalized word that does not open
-/// the line or a clause, or that starts a run of capitalized words after
-/// the label of a `labelled` line: "Photo: Ann Lee").
-pub(crate) fn is_masked(
-    toks: &[Token],
-    i: usize,
-    joiner: u64,
-    labelled: bool,
-) -> bool {
-    let varies = |i: usize| varies(toks, i, labelled);
-    // "Ann Lee and Bo Wu" is one run of names, as "Ann Lee" is.
-    varies(i)
-        || (toks[i].hash == joiner
-            && i > 0
-            && i + 1 < toks.len()
-            && varies(i - 1)
-            && varies(i + 1))
-}
-
-/// [`is_masked`] for every token of a line of at most 32 tokens, as bits,
-/// and which of its tokens have a digit.
+/// Which tokens of a line of at most [`MAX_TEMPLATE_TOKENS`] tokens
+/// `toks` are masked in the line's template, as bits, and which have a
+/// digit. A token is masked when it is a number, or a name: a capitalized
+/// word that does not open the line or a clause, or that starts a run of
+/// capitalized words after the label of a `labelled` line ("Photo: Ann
+/// Lee"; a capitalized word alone after it opens a clause, as in
+/// "Corrections: If you see …"). An "and" between two masked words is
+/// masked too: "Ann Lee and Bo Wu" is one run of names, as "Ann Lee" is.
 fn masked_bits(toks: &[Token], joiner: u64, labelled: bool) -> (u32, u32) {
-    debug_assert!(toks.len() <= 32);
+    const _: () = assert!(MAX_TEMPLATE_TOKENS <= 32);
+    debug_assert!(toks.len() <= MAX_TEMPLATE_TOKENS);
     let bit = |yes: bool, i: usize| u32::from(yes) << i;
     let (mut caps, mut digits, mut opens, mut joiners) = (0, 0, 0, 0);
     for (i, t) in toks.iter().enumerate() {
@@ -560,29 +549,12 @@ fn masked_bits(toks: &[Token], joiner: u64, labelled: bool) -> (u32, u32) {
         opens |= bit(t.opens(), i);
         joiners |= bit(t.hash == joiner, i);
     }
-    // As `varies` says: token 1 of a labelled line starts a name when
-    // token 2 is capitalized or has a digit.
+    // Token 1 of a labelled line starts a name when token 2 is
+    // capitalized or has a digit.
     let after_label = bit(labelled && (caps | digits) >> 2 & 1 != 0, 1);
     let varying = digits | caps & !1 & (!opens | after_label);
     // A joiner between two tokens that vary: bit i - 1 and bit i + 1.
     (varying | joiners & varying << 1 & varying >> 1, digits)
-}
-
-/// True when token `i` of a line's tokens `toks` is a number or a name
-/// (see [`is_masked`]).
-#[inline]
-fn varies(toks: &[Token], i: usize, labelled: bool) -> bool {
-    let t = toks[i];
-    // After a label, a capitalized word that another follows starts a
-    // name ("Photo: Ann Lee"); one alone opens a clause ("Corrections: If
-    // you see …").
-    let after_label = || {
-        labelled
-            && i == 1
-            && toks.get(2).is_some_and(|t| t.is_capitalized() || t.has_digit())
-    };
-    t.has_digit()
-        || (t.is_capitalized() && i > 0 && (!t.opens() || after_label()))
 }
 
 /// The hash of "and", which joins names in a masked run, under `seed`.
@@ -591,21 +563,25 @@ pub(crate) fn joiner_hash(seed: u64) -> u64 {
 }
 
 /// A line as a template reads: masked words shown as `…`, a run of them
-/// (with what separates them) as one. `seed` is the token hash seed.
+/// (with what separates them) as one. `seed` is the token hash seed. Only
+/// lines of at most [`MAX_TEMPLATE_TOKENS`] tokens have templates; past
+/// that many, tokens are shown as they are.
 pub fn template_text(line: &[u8], unit: UnitChoice, seed: u64) -> String {
     let toks = Tokenizer::new(seed).tokens(line, unit);
-    let joiner = joiner_hash(seed);
+    let n = toks.len().min(MAX_TEMPLATE_TOKENS);
     let labelled = labelled(line, &toks);
+    let (masked, _) = masked_bits(&toks[..n], joiner_hash(seed), labelled);
+    let is_masked = |i: usize| masked >> i & 1 != 0;
     let mut out = String::new();
     let mut pos = 0usize;
     let mut i = 0;
-    while i < toks.len() {
-        if !is_masked(&toks, i, joiner, labelled) {
+    while i < n {
+        if !is_masked(i) {
             i += 1;
             continue;
         }
         let mut j = i;
-        while j + 1 < toks.len() && is_masked(&toks, j + 1, joiner, labelled) {
+        while j + 1 < n && is_masked(j + 1) {
             j += 1;
         }
         out.push_str(&String::from_utf8_lossy(
@@ -864,7 +840,37 @@ mod tests {
         assert_eq!(t("nothing to mask"), "nothing to mask");
     }
 
-    /// The template as first written: token by token, [`is_masked`] on
+    /// True when token `i` of a line's tokens `toks` is masked, as the
+    /// rule was first written, token by token (see [`masked_bits`]).
+    fn is_masked(
+        toks: &[Token],
+        i: usize,
+        joiner: u64,
+        labelled: bool,
+    ) -> bool {
+        let after_label = |i: usize| {
+            labelled
+                && i == 1
+                && toks
+                    .get(2)
+                    .is_some_and(|t| t.is_capitalized() || t.has_digit())
+        };
+        let varies = |i: usize| {
+            let t = toks[i];
+            t.has_digit()
+                || (t.is_capitalized()
+                    && i > 0
+                    && (!t.opens() || after_label(i)))
+        };
+        varies(i)
+            || (toks[i].hash == joiner
+                && i > 0
+                && i + 1 < toks.len()
+                && varies(i - 1)
+                && varies(i + 1))
+    }
+
+    /// The template as first written: token by token, `is_masked` on
     /// each, folding every line.
     fn template_by_token(
         text: &[u8],
