@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Ratios of scan runs on a shared, noisy machine: runs of each kind in
+# turn (a, b, c, a, b, c, ...), so that a change in the machine's load
+# hits every kind alike; then each kind's median wall time, its ratio to
+# the first kind's, median CPU time and largest peak RSS (/usr/bin/time).
+# The report goes to a file (-o), as a user would write it.
+#
+#   benches/scripts/alternate.sh REPS CORPUS 'NAME|FLAGS' ['NAME|FLAGS|BIN' ...]
+#
+# BIN defaults to this checkout's release build; give another to compare
+# versions. The README's ratios of boilerplate detection to the doc-level
+# scan come from
+#
+#   benches/scripts/alternate.sh 7 /tmp/bench/c100k.jsonl \
+#     'doc-level|--no-boilerplate --no-passages' 'boilerplate|--no-passages'
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+if [ $# -lt 3 ]; then
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+fi
+REPS=$1
+CORPUS=$2
+shift 2
+(cd "$ROOT" && cargo build --release --locked --quiet)
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+for rep in $(seq "$REPS"); do
+  for spec in "$@"; do
+    IFS='|' read -r name flags bin <<< "$spec"
+    bin=${bin:-$ROOT/target/release/rehash}
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time" \
+      "$bin" scan --format json --no-progress $flags -o "$OUT/report.jsonl" \
+      "$CORPUS" || [ $? -eq 2 ]
+    # The last line: before it, time says when the exit status was not 0.
+    printf '%s\t%s\n' "$name" "$(tail -n 1 "$OUT/time")" >> "$OUT/times"
+  done
+done
+python3 - "$OUT/times" <<'EOF'
+import statistics
+import sys
+
+runs = {}
+for line in open(sys.argv[1]):
+    name, times = line.rstrip("\n").split("\t")
+    wall, user, system, rss = times.split()
+    runs.setdefault(name, []).append(
+        (float(wall), float(user) + float(system), int(rss)))
+first = None
+print("| run | wall s (median) | ratio | CPU s (median) | peak RSS MB | wall s, in order |")
+print("|---|---|---|---|---|---|")
+for name, rs in runs.items():
+    wall = statistics.median(r[0] for r in rs)
+    first = first or wall
+    cpu = statistics.median(r[1] for r in rs)
+    rss = max(r[2] for r in rs) / 1024
+    walls = ", ".join(f"{r[0]:.2f}" for r in rs)
+    print(f"| {name} | {wall:.2f} | {wall / first:.2f} | {cpu:.2f} | {rss:,.0f} | {walls} |")
+EOF
