@@ -526,7 +526,7 @@ fn trim(text: &[u8], mut lo: usize, mut hi: usize) -> (usize, usize) {
 
 /// True when the line of tokens `toks` opens with a label, one word and a
 /// colon ("Photo:", "Credit:"): what follows is its value, not a clause.
-pub(crate) fn labelled(text: &[u8], toks: &[Token]) -> bool {
+fn labelled(text: &[u8], toks: &[Token]) -> bool {
     toks.len() > 1 && text.get(toks[0].end as usize) == Some(&b':')
 }
 
@@ -558,7 +558,7 @@ fn masked_bits(toks: &[Token], joiner: u64, labelled: bool) -> (u32, u32) {
 }
 
 /// The hash of "and", which joins names in a masked run, under `seed`.
-pub(crate) fn joiner_hash(seed: u64) -> u64 {
+fn joiner_hash(seed: u64) -> u64 {
     xxhash_rust::xxh3::xxh3_64_with_seed(b"and", seed)
 }
 
