@@ -30,10 +30,14 @@ for rep in $(seq "$REPS"); do
   for spec in "$@"; do
     IFS='|' read -r name flags bin <<< "$spec"
     bin=${bin:-$ROOT/target/release/rehash}
+    rm -f "$OUT/report.jsonl"
     # shellcheck disable=SC2086
     /usr/bin/time -f "%e %U %S %M" -o "$OUT/time" \
       "$bin" scan --format json --no-progress $flags -o "$OUT/report.jsonl" \
       "$CORPUS" || [ $? -eq 2 ]
+    # Exit status 2 is skipped input, or a usage error: only the first
+    # writes a report.
+    [ -f "$OUT/report.jsonl" ] || { echo "no report from: $name" >&2; exit 1; }
     # The last line: before it, time says when the exit status was not 0.
     printf '%s\t%s\n' "$name" "$(tail -n 1 "$OUT/time")" >> "$OUT/times"
   done
