@@ -269,19 +269,32 @@ impl Windows {
         let sizes: Vec<u32> =
             per_doc.iter().map(|(ws, ..)| ws.len() as u32).collect();
         let first_id = starts(sizes.iter().map(|&n| n as usize));
-        let windows: Vec<WindowRef> =
-            per_doc.iter().flat_map(|(ws, ..)| ws.iter().copied()).collect();
-        // Windows by their words, those with a key.
-        let mut copies: Vec<(u64, u32, u32)> = per_doc
-            .iter()
+        // Copied a document at a time into a vector of the right size:
+        // collected from a flat iterator, which cannot tell its length,
+        // it grew by doubling, 0.5–0.7 s for c100k of `../shared/bench`.
+        let mut windows = Vec::with_capacity(first_id[per_doc.len()]);
+        per_doc.iter().for_each(|(ws, ..)| windows.extend_from_slice(ws));
+        // Windows by their words, those with a key, written in place in
+        // parallel, as the entries below are.
+        let keyed: Vec<usize> = per_doc
+            .par_iter()
+            .map(|(.., words)| words.iter().filter(|&&k| k != NO_KEY).count())
+            .collect();
+        let mut copies = vec![(0u64, 0u32, 0u32); keyed.iter().sum()];
+        split_lengths(&mut copies, keyed)
+            .into_par_iter()
+            .zip(&per_doc)
             .zip(&first_id)
-            .flat_map(|((ws, .., words), &first)| {
+            .for_each(|((part, (ws, .., words)), &first)| {
                 let ids = first as u32..;
                 let keyed = words.iter().zip(ids).zip(ws);
-                keyed.filter(|((k, _), _)| **k != NO_KEY)
-            })
-            .map(|((&k, id), w)| (k, id, w.doc))
-            .collect();
+                let keyed = keyed
+                    .filter(|((k, _), _)| **k != NO_KEY)
+                    .map(|((&k, id), w)| (k, id, w.doc));
+                for (slot, entry) in part.iter_mut().zip(keyed) {
+                    *slot = entry;
+                }
+            });
         copies.par_sort_unstable();
         let copies = copy_groups(&copies);
         // Every document's `(bin value, window)` entries, written in place
@@ -1007,40 +1020,106 @@ impl StemSet {
 }
 
 /// Sorts `(bin value, window)` entries, made in window order, by value
-/// and then window: a stable least-significant-digit radix sort on the
-/// value alone, four passes of a byte each. It keeps windows in order
+/// and then window, with stable radix sorts that keep windows in order
 /// within a value. A parallel comparison sort took 1.5 s of wall time on
 /// two threads for the 42 million entries of a 100,000-document corpus;
-/// this saves about 1 s of the whole scan there.
+/// a least-significant-digit radix sort on one thread, four passes of a
+/// byte each, took 1.5 s of the passage stage's 16.4 s on c100k of
+/// `../shared/bench`. Now the first pass, in parallel, puts entries in
+/// order of their value's top byte, and then each of those 256 parts,
+/// small enough for the cache, is sorted on its own by the other three
+/// bytes, in parallel with the others. Fewer than [`PAR_SORT_ENTRIES`]
+/// are sorted on one thread, as before.
 fn sort_by_value(entries: &mut Vec<(u32, u32)>) {
     debug_assert!(entries.windows(2).all(|p| p[0].1 <= p[1].1));
-    let mut counts = [[0usize; 256]; 4];
-    for &(v, _) in entries.iter() {
-        for (pass, c) in counts.iter_mut().enumerate() {
-            c[((v >> (8 * pass)) & 0xFF) as usize] += 1;
+    let n = entries.len();
+    if n < PAR_SORT_ENTRIES {
+        radix_passes(entries, &mut Vec::new(), 0..4);
+        return;
+    }
+    let top = |e: &(u32, u32)| (e.0 >> 24) as usize;
+    let chunk = n.div_ceil(4 * rayon::current_num_threads());
+    let counts: Vec<[usize; 256]> = entries
+        .par_chunks(chunk)
+        .map(|c| {
+            let mut count = [0; 256];
+            c.iter().for_each(|e| count[top(e)] += 1);
+            count
+        })
+        .collect();
+    // Each top byte's part of the output, and each chunk's piece of each
+    // part, in chunk order: the pass is stable.
+    let mut sorted = vec![(0u32, 0u32); n];
+    let part_sizes = (0..256).map(|b| counts.iter().map(|c| c[b]).sum());
+    let mut parts = split_lengths(&mut sorted, part_sizes);
+    let mut pieces: Vec<Vec<&mut [(u32, u32)]>> =
+        counts.iter().map(|_| Vec::with_capacity(256)).collect();
+    for (b, part) in parts.iter_mut().enumerate() {
+        let sizes = counts.iter().map(|c| c[b]);
+        for (piece, slice) in pieces.iter_mut().zip(split_lengths(part, sizes))
+        {
+            piece.push(slice);
         }
     }
-    let mut from = std::mem::take(entries);
-    let mut to = vec![(0u32, 0u32); from.len()];
-    for (pass, c) in counts.iter().enumerate() {
+    pieces.par_iter_mut().zip(entries.par_chunks(chunk)).for_each(
+        |(pieces, c)| {
+            let mut at = [0usize; 256];
+            for e in c {
+                let b = top(e);
+                pieces[b][at[b]] = *e;
+                at[b] += 1;
+            }
+        },
+    );
+    drop(pieces);
+    parts.into_par_iter().for_each_init(Vec::new, |scratch, part| {
+        radix_passes(part, scratch, 0..3);
+    });
+    *entries = sorted;
+}
+
+/// Entries that [`sort_by_value`] sorts on one thread.
+const PAR_SORT_ENTRIES: usize = 1 << 16;
+
+/// Stable radix sort of `entries` by the bytes `bytes` of their values,
+/// least significant first, with `scratch` for the passes between.
+fn radix_passes(
+    entries: &mut [(u32, u32)],
+    scratch: &mut Vec<(u32, u32)>,
+    bytes: std::ops::Range<u32>,
+) {
+    let byte =
+        |e: &(u32, u32), pass: u32| ((e.0 >> (8 * pass)) & 0xFF) as usize;
+    scratch.clear();
+    scratch.resize(entries.len(), (0, 0));
+    // Whether the entries in order are in `scratch` rather than `entries`.
+    let mut in_scratch = false;
+    for pass in bytes {
+        let (from, to) = if in_scratch {
+            (&scratch[..], &mut entries[..])
+        } else {
+            (&entries[..], &mut scratch[..])
+        };
+        let mut next = [0usize; 256];
+        from.iter().for_each(|e| next[byte(e, pass)] += 1);
         // A byte that all values share moves nothing.
-        if c.contains(&from.len()) {
+        if next.contains(&from.len()) {
             continue;
         }
-        let mut next = [0usize; 256];
         let mut total = 0;
-        for (n, &count) in next.iter_mut().zip(c) {
-            *n = total;
-            total += count;
+        for n in next.iter_mut() {
+            (*n, total) = (total, total + *n);
         }
-        for &e in &from {
-            let byte = ((e.0 >> (8 * pass)) & 0xFF) as usize;
-            to[next[byte]] = e;
-            next[byte] += 1;
+        for e in from {
+            let b = byte(e, pass);
+            to[next[b]] = *e;
+            next[b] += 1;
         }
-        std::mem::swap(&mut from, &mut to);
+        in_scratch = !in_scratch;
     }
-    *entries = from;
+    if in_scratch {
+        entries.copy_from_slice(scratch);
+    }
 }
 
 /// Ends a window's sketch in the flat list of sketches; never a sketch
@@ -1855,9 +1934,13 @@ mod tests {
         let mut rng = crate::synth::Rng::new(3);
         // Made in window order, as Windows::new makes them; values of a
         // few bits (that repeat) to all 32.
+        // Past PAR_SORT_ENTRIES, the parallel sort: values in every part,
+        // and values in one part only.
         for (n, bits) in [(0, 32), (1, 32), (2, 1), (100, 4), (5000, 20)]
             .into_iter()
             .chain([(5000, 28), (5000, 32)])
+            .chain([(PAR_SORT_ENTRIES + 1, 32), (3 * PAR_SORT_ENTRIES, 32)])
+            .chain([(3 * PAR_SORT_ENTRIES, 20)])
         {
             let mut entries: Vec<(u32, u32)> = (0..n as u32)
                 .map(|i| {
