@@ -274,48 +274,32 @@ impl Windows {
         // it grew by doubling, 0.5–0.7 s for c100k of `../shared/bench`.
         let mut windows = Vec::with_capacity(first_id[per_doc.len()]);
         per_doc.iter().for_each(|(ws, ..)| windows.extend_from_slice(ws));
-        // Windows by their words, those with a key, written in place in
-        // parallel, as the entries below are.
-        let keyed: Vec<usize> = per_doc
-            .par_iter()
-            .map(|(.., words)| words.iter().filter(|&&k| k != NO_KEY).count())
-            .collect();
-        let mut copies = vec![(0u64, 0u32, 0u32); keyed.iter().sum()];
-        split_lengths(&mut copies, keyed)
-            .into_par_iter()
-            .zip(&per_doc)
-            .zip(&first_id)
-            .for_each(|((part, (ws, .., words)), &first)| {
-                let ids = first as u32..;
-                let keyed = words.iter().zip(ids).zip(ws);
-                let keyed = keyed
+        // Windows by their words, those with a key.
+        let mut copies = gather(
+            &per_doc,
+            &first_id,
+            |(.., words)| words.iter().filter(|&&k| k != NO_KEY).count(),
+            |(ws, .., words), first| {
+                let keyed = words.iter().zip(first..).zip(ws);
+                keyed
                     .filter(|((k, _), _)| **k != NO_KEY)
-                    .map(|((&k, id), w)| (k, id, w.doc));
-                for (slot, entry) in part.iter_mut().zip(keyed) {
-                    *slot = entry;
-                }
-            });
+                    .map(|((&k, id), w)| (k, id, w.doc))
+            },
+        );
         copies.par_sort_unstable();
         let copies = copy_groups(&copies);
-        // Every document's `(bin value, window)` entries, written in place
-        // into one vector (tens of millions of them in a large corpus).
-        let sizes_of =
-            per_doc.iter().map(|(ws, sketches, ..)| sketches.len() - ws.len());
-        let mut entries = vec![(0u32, 0u32); sizes_of.clone().sum()];
-        split_lengths(&mut entries, sizes_of)
-            .into_par_iter()
-            .zip(&per_doc)
-            .zip(&first_id)
-            .for_each(|((part, (_, sketches, ..)), &first)| {
-                let first = first as u32;
-                let values =
-                    sketches.split(|&v| v == SEPARATOR).zip(first..).flat_map(
-                        |(values, id)| values.iter().map(move |&v| (v, id)),
-                    );
-                for (slot, entry) in part.iter_mut().zip(values) {
-                    *slot = entry;
-                }
-            });
+        // Every document's `(bin value, window)` entries.
+        let mut entries = gather(
+            &per_doc,
+            &first_id,
+            |(ws, sketches, ..)| sketches.len() - ws.len(),
+            |(_, sketches, ..), first| {
+                let values = sketches.split(|&v| v == SEPARATOR);
+                values.zip(first..).flat_map(|(values, id)| {
+                    values.iter().map(move |&v| (v, id))
+                })
+            },
+        );
         let idf = Idf::new(&per_doc, windows.len());
         drop(per_doc);
         sort_by_value(&mut entries);
@@ -1175,6 +1159,34 @@ fn sketch(terms: &[Term], out: &mut Vec<u32>) {
 /// ended by [`SEPARATOR`]), their distinct stems, and their
 /// [`words_key`]s.
 type PerDoc = (Vec<WindowRef>, Vec<u32>, Vec<u32>, Vec<u64>);
+
+/// One vector of what `items(doc, its first window id)` gives for each
+/// document of `per_doc`, `len(doc)` items each, in document order,
+/// written in place in parallel (tens of millions of items in a large
+/// corpus, where collecting them grew a vector by doubling).
+fn gather<'a, T, I>(
+    per_doc: &'a [PerDoc],
+    first_id: &[usize],
+    len: impl Fn(&PerDoc) -> usize,
+    items: impl Fn(&'a PerDoc, u32) -> I + Sync,
+) -> Vec<T>
+where
+    T: Copy + Default + Send,
+    I: Iterator<Item = T>,
+{
+    let lens: Vec<usize> = per_doc.iter().map(len).collect();
+    let mut out = vec![T::default(); lens.iter().sum()];
+    split_lengths(&mut out, lens)
+        .into_par_iter()
+        .zip(per_doc)
+        .zip(first_id)
+        .for_each(|((part, doc), &first)| {
+            for (slot, item) in part.iter_mut().zip(items(doc, first as u32)) {
+                *slot = item;
+            }
+        });
+    out
+}
 
 /// Inverse document frequency of stems over windows, as weights.
 ///
