@@ -234,15 +234,19 @@ impl Pipeline {
         };
 
         progress.stage("report", 0);
-        let mut docs = BTreeMap::new();
-        let shown = clusters
+        let mut shown: Vec<DocId> = clusters
             .iter()
             .flat_map(|c| c.members.iter().copied())
-            .chain(duplicates.iter().flat_map(|d| [d.a, d.b]));
-        for m in shown {
-            docs.entry(m)
-                .or_insert_with(|| doc_info(corpus, m, &profiles[m.index()]));
-        }
+            .chain(duplicates.iter().flat_map(|d| [d.a, d.b]))
+            .collect();
+        shown.par_sort_unstable();
+        shown.dedup();
+        let infos: Vec<DocInfo> = shown
+            .par_iter()
+            .map(|&m| doc_info(corpus, m, &profiles[m.index()]))
+            .collect();
+        let docs: BTreeMap<DocId, DocInfo> =
+            shown.into_iter().zip(infos).collect();
         let (passages, passage_stats) = if cfg.passages {
             progress.stage("passages", 0);
             let masked: Vec<Vec<(u32, u32)>> = boilerplate
@@ -794,22 +798,30 @@ fn representative(
 /// Words shown from the start of a document.
 const OPENING_WORDS: usize = 12;
 
+/// What a report says of a document. Only the start of its text is
+/// decoded: on c100k of `../shared/bench`, decoding the whole text of
+/// every document shown, one after another, made the report stage take
+/// 0.27 s of a 3.4 s doc-level scan (0.09 s in parallel, from the start
+/// of each text).
 fn doc_info(corpus: &Corpus, doc: DocId, profile: &DocProfile) -> DocInfo {
-    let text = corpus.text(doc);
+    let text = corpus.text_prefix(doc, OPENING_WORDS * OPENING_BYTES_PER_WORD);
     DocInfo {
         id: corpus.id(doc).to_string(),
         tokens: profile.tokens,
-        bytes: text.len() as u64,
+        bytes: u64::from(profile.bytes),
         opening: opening(&text, OPENING_WORDS),
     }
 }
+
+/// Bytes of text [`opening`] looks at for each word it shows.
+const OPENING_BYTES_PER_WORD: usize = 40;
 
 /// The first `words` words of `text` with whitespace collapsed, and an
 /// ellipsis when there is more.
 pub(crate) fn opening(text: &[u8], words: usize) -> String {
     // Enough text for the words wanted; a cut through a character only
     // drops that character.
-    let text = &text[..text.len().min(words * 40)];
+    let text = &text[..text.len().min(words * OPENING_BYTES_PER_WORD)];
     let tokens = Tokenizer::new(0).tokens(text, UnitChoice::Auto);
     let end = tokens
         .get(words.saturating_sub(1))
