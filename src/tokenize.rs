@@ -265,6 +265,16 @@ impl Tokenizer {
             let first = ASCII_CLASS[b as usize];
             let mut seen = 0u8;
             loop {
+                // Lowercase letters, most of a word's bytes, need no class
+                // noted: eight are looked at in one step.
+                let chunk = text.get(i..i + 8).map(<[u8; 8]>::try_from);
+                if let Some(Ok(chunk)) = chunk {
+                    let n = lowercase_prefix(u64::from_le_bytes(chunk));
+                    i += n;
+                    if n == 8 {
+                        continue;
+                    }
+                }
                 let class = ASCII_CLASS[*text.get(i).unwrap_or(&0) as usize];
                 if class == NOT_WORD {
                     break;
@@ -391,6 +401,21 @@ impl Tokenizer {
     }
 }
 
+/// How many of the eight bytes of `x`, lowest first (the order of a
+/// little-endian load), are ASCII lowercase letters before one is not.
+#[inline]
+fn lowercase_prefix(x: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // With each byte's high bit cleared, adding 0x80 - c sets it exactly
+    // in the bytes of at least c, and no byte carries into the next.
+    let low = x & !HIGH;
+    let from_a = low + ONES * u64::from(0x80 - b'a');
+    let past_z = low + ONES * u64::from(0x80 - b'z' - 1);
+    let lower = from_a & !past_z & !x & HIGH;
+    ((!lower & HIGH).trailing_zeros() / 8) as usize
+}
+
 /// True when the character starting at byte `i` of `text` is a word
 /// character.
 #[inline]
@@ -417,6 +442,28 @@ mod tests {
     fn hashes(text: &[u8], unit: UnitChoice) -> Vec<u64> {
         let mut t = Tokenizer::new(0);
         t.tokens(text, unit).iter().map(|tok| tok.hash).collect()
+    }
+
+    #[test]
+    fn lowercase_prefixes_count_letters_a_to_z() {
+        let mut rng = crate::synth::Rng::new(5);
+        // Bytes around the edges of the range, and any byte.
+        let edges = [b'`', b'a', b'b', b'y', b'z', b'{', 0xE1, 0xFA, 0xFF, 0];
+        for _ in 0..100_000 {
+            let bytes: [u8; 8] = std::array::from_fn(|_| {
+                if rng.chance(0.7) {
+                    b'a' + rng.below(26) as u8
+                } else if rng.chance(0.5) {
+                    edges[rng.below(edges.len())]
+                } else {
+                    rng.below(256) as u8
+                }
+            });
+            let expected =
+                bytes.iter().take_while(|b| b.is_ascii_lowercase()).count();
+            let x = u64::from_le_bytes(bytes);
+            assert_eq!(lowercase_prefix(x), expected, "{bytes:?}");
+        }
     }
 
     #[test]
