@@ -34,6 +34,8 @@
 //! 3-gram sets, and a kind: `verbatim` (the same words), `near` (3-gram
 //! Jaccard of at least 0.5: few local edits) or `rewrite`.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -225,46 +227,67 @@ impl Windows {
         masked: &[Vec<(u32, u32)>],
         seed: u64,
     ) -> Windows {
-        let per_doc: Vec<PerDoc> = (0..profiles.len())
+        // Documents in a few runs a thread, each run counting its
+        // windows' stems in a table of its own (see `StemCounts`).
+        let threads = rayon::current_num_threads();
+        let runs = runs(profiles.len(), threads * RUNS_PER_THREAD);
+        // Windows' distinct stems are at most the tokens.
+        let tokens = profiles.iter().map(|p| p.tokens as usize).sum();
+        let slots = idf_slots(tokens);
+        let made: Vec<(Vec<PerDoc>, StemCounts)> = runs
             .into_par_iter()
-            .map_init(
-                || (TermTokenizer::new(seed), Vec::new(), StemSet::new()),
-                |(tokenizer, terms, distinct), d| {
-                    if skip[d] {
-                        return Default::default();
-                    }
-                    let p = &profiles[d];
-                    let text = corpus.text(DocId(d as u32));
-                    terms.clear();
-                    tokenizer.terms(&text, unit(p), terms);
-                    let mut windows = Vec::new();
-                    tokenizer.windows(&text, terms, &mut windows);
-                    windows.retain(|w| !in_boilerplate(w, &masked[d]));
-                    let windows: Vec<WindowRef> = windows
-                        .into_iter()
-                        .map(|window| WindowRef {
-                            doc: d as u32,
-                            window,
-                            bytes: (
-                                terms[window.start as usize].start,
-                                terms[window.end as usize - 1].end,
-                            ),
-                        })
-                        .collect();
-                    let mut sketches = Vec::with_capacity(windows.len() * 8);
-                    let mut stems = Vec::with_capacity(terms.len());
-                    let mut words = Vec::with_capacity(windows.len());
-                    for WindowRef { window: w, .. } in &windows {
-                        let span = &terms[w.start as usize..w.end as usize];
-                        sketch(span, &mut sketches);
-                        sketches.push(SEPARATOR);
-                        distinct.append(span, &mut stems);
-                        words.push(words_key(span));
-                    }
-                    (windows, sketches, stems, words)
-                },
-            )
+            .map(|docs| {
+                let mut tokenizer = TermTokenizer::new(seed);
+                let (mut terms, mut stems) = (Vec::new(), Vec::new());
+                let mut distinct = StemSet::new();
+                let mut counts = StemCounts::new(slots);
+                let per_doc = docs
+                    .map(|d| {
+                        if skip[d] {
+                            return Default::default();
+                        }
+                        let text = corpus.text(DocId(d as u32));
+                        terms.clear();
+                        tokenizer.terms(&text, unit(&profiles[d]), &mut terms);
+                        let mut windows = Vec::new();
+                        tokenizer.windows(&text, &terms, &mut windows);
+                        windows.retain(|w| !in_boilerplate(w, &masked[d]));
+                        let windows: Vec<WindowRef> = windows
+                            .into_iter()
+                            .map(|window| WindowRef {
+                                doc: d as u32,
+                                window,
+                                bytes: (
+                                    terms[window.start as usize].start,
+                                    terms[window.end as usize - 1].end,
+                                ),
+                            })
+                            .collect();
+                        let mut sketches =
+                            Vec::with_capacity(windows.len() * 8);
+                        let mut words = Vec::with_capacity(windows.len());
+                        for WindowRef { window: w, .. } in &windows {
+                            let span =
+                                &terms[w.start as usize..w.end as usize];
+                            sketch(span, &mut sketches);
+                            sketches.push(SEPARATOR);
+                            stems.clear();
+                            distinct.append(span, &mut stems);
+                            counts.add(&stems);
+                            words.push(words_key(span));
+                        }
+                        (windows, sketches, words)
+                    })
+                    .collect();
+                (per_doc, counts)
+            })
             .collect();
+        let mut per_doc = Vec::with_capacity(profiles.len());
+        let mut counts = StemCounts::default();
+        for (docs, c) in made {
+            per_doc.extend(docs);
+            counts.merge(c);
+        }
         // Global window ids in document order.
         let sizes: Vec<u32> =
             per_doc.iter().map(|(ws, ..)| ws.len() as u32).collect();
@@ -300,7 +323,7 @@ impl Windows {
                 })
             },
         );
-        let idf = Idf::new(&per_doc, windows.len());
+        let idf = Idf::new(&counts, windows.len());
         drop(per_doc);
         sort_by_value(&mut entries);
         entries.dedup();
@@ -1156,9 +1179,65 @@ fn sketch(terms: &[Term], out: &mut Vec<u32>) {
 }
 
 /// What step 1 makes of one document: its windows, their sketches (each
-/// ended by [`SEPARATOR`]), their distinct stems, and their
-/// [`words_key`]s.
-type PerDoc = (Vec<WindowRef>, Vec<u32>, Vec<u32>, Vec<u64>);
+/// ended by [`SEPARATOR`]) and their [`words_key`]s.
+type PerDoc = (Vec<WindowRef>, Vec<u32>, Vec<u64>);
+
+/// Runs of documents a thread that step 1 makes, each with a table of
+/// stem counts of its own: few enough that the tables (4 MiB each) cost
+/// little, enough that a thread seldom waits for another's last run.
+const RUNS_PER_THREAD: usize = 8;
+
+/// `0..n` cut into at most `runs` runs of nearly equal length.
+fn runs(n: usize, runs: usize) -> Vec<Range<usize>> {
+    let runs = runs.clamp(1, n.max(1));
+    (0..runs).map(|i| i * n / runs..(i + 1) * n / runs).collect()
+}
+
+/// Slots of an [`Idf`] table for `stems` stems counted (each window's
+/// distinct stems once): distinct stems are far fewer than that.
+fn idf_slots(stems: usize) -> usize {
+    (stems / 8).next_power_of_two().clamp(1 << 12, 1 << 20)
+}
+
+/// How many windows have each stem, by the stem's low bits, in a table at
+/// least as large as the [`Idf`] will have: a smaller table's counts are
+/// sums of these, since its slots are the stem's lower bits still.
+/// Counted as the windows are made, so that their stems (more values than
+/// their sketches hold) are never stored: holding them cost 0.8–1.1 s of
+/// CPU time on c100k of `../shared/bench` (3 alternating runs, twice),
+/// and 150–190 MB of peak memory.
+#[derive(Clone, Debug, Default)]
+struct StemCounts {
+    counts: Vec<u32>,
+    /// Stems counted.
+    stems: usize,
+}
+
+impl StemCounts {
+    /// Counters for `slots` slots, a power of two.
+    fn new(slots: usize) -> StemCounts {
+        debug_assert!(slots.is_power_of_two());
+        StemCounts { counts: vec![0; slots], stems: 0 }
+    }
+
+    /// Counts a window's distinct stems.
+    fn add(&mut self, stems: &[u32]) {
+        let mask = self.counts.len() - 1;
+        for &x in stems {
+            self.counts[x as usize & mask] += 1;
+        }
+        self.stems += stems.len();
+    }
+
+    fn merge(&mut self, other: StemCounts) {
+        if self.counts.is_empty() {
+            *self = other;
+            return;
+        }
+        self.counts.iter_mut().zip(other.counts).for_each(|(x, y)| *x += y);
+        self.stems += other.stems;
+    }
+}
 
 /// One vector of what `items(doc, its first window id)` gives for each
 /// document of `per_doc`, `len(doc)` items each, in document order,
@@ -1200,33 +1279,20 @@ struct Idf {
 }
 
 impl Idf {
-    /// Window frequencies from each document's per-window distinct stems
-    /// (the third part of each element of `per_doc`).
-    fn new(per_doc: &[PerDoc], windows: usize) -> Idf {
-        let stems: usize = per_doc.iter().map(|x| x.2.len()).sum();
-        // Distinct stems are far fewer than stem occurrences.
-        let size = (stems / 8).next_power_of_two().clamp(1 << 12, 1 << 20);
+    /// Window frequencies from the counts of each window's distinct
+    /// stems.
+    fn new(counts: &StemCounts, windows: usize) -> Idf {
+        let size = idf_slots(counts.stems);
+        debug_assert!(counts.counts.is_empty() || size <= counts.counts.len());
         let mask = (size - 1) as u32;
-        // Counted per thread, in plain counters, then summed: shared
-        // atomic counters cost a locked instruction per stem (0.85 s of
-        // the c100k scan).
-        let part = per_doc.len().div_ceil(rayon::current_num_threads()).max(1);
-        let counts = per_doc
-            .par_chunks(part)
-            .map(|docs| {
-                let mut counts = vec![0u32; size];
-                for x in docs.iter().flat_map(|d| &d.2) {
-                    counts[(x & mask) as usize] += 1;
-                }
-                counts
-            })
-            .reduce_with(|mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            })
-            .unwrap_or_else(|| vec![0; size]);
+        let mut sums = vec![0u32; size];
+        if !counts.counts.is_empty() {
+            for part in counts.counts.chunks(size) {
+                sums.iter_mut().zip(part).for_each(|(x, y)| *x += y);
+            }
+        }
         let windows = windows as f64;
-        let weights = counts
+        let weights = sums
             .into_par_iter()
             .map(|c| {
                 let df = f64::from(c);
@@ -1879,7 +1945,7 @@ mod tests {
         let mut doc = DocTerms::default();
         let end = text.len() as u32;
         doc.push_run(&mut tokenizer, text, Unit::Word, 0, (0, end));
-        let (settings, idf) = (SETTINGS, Idf::new(&[], 10));
+        let (settings, idf) = (SETTINGS, Idf::new(&StemCounts::default(), 10));
         let pair = self_pair(&doc, &idf, &settings);
         let mut s = Scratch::default();
         let mut seeded = 0;
@@ -1902,7 +1968,7 @@ mod tests {
 
     #[test]
     fn weighted_share_counts_the_words_each_side_matches() {
-        let (settings, idf) = (SETTINGS, Idf::new(&[], 10));
+        let (settings, idf) = (SETTINGS, Idf::new(&StemCounts::default(), 10));
         let doc = DocTerms::default();
         let pair = self_pair(&doc, &idf, &settings);
         let terms = |stems: &[u32]| -> Vec<Term> {
@@ -1939,6 +2005,35 @@ mod tests {
         let (share, matched) = pair.weighted(&x, &y, &mut s);
         assert_eq!(matched, (3, 3));
         assert!((share - 0.5).abs() < 1e-9, "{share}");
+    }
+
+    #[test]
+    fn stem_counts_in_a_larger_table_fold_to_the_idf_table() {
+        let mut rng = crate::synth::Rng::new(4);
+        for stems in [10usize, 40_000, 300_000] {
+            let values: Vec<u32> =
+                (0..stems).map(|_| rng.next_u64() as u32).collect();
+            // Counted in a table larger than the weights need, in runs.
+            let mut counts = StemCounts::default();
+            for run in values.chunks(7_000) {
+                let mut c = StemCounts::new(idf_slots(stems * 4));
+                c.add(run);
+                counts.merge(c);
+            }
+            let idf = Idf::new(&counts, 1_000);
+            let size = idf_slots(stems);
+            assert_eq!(idf.weights.len(), size);
+            // Counted directly in a table of the weights' size.
+            let mut direct = vec![0u32; size];
+            for &v in &values {
+                direct[v as usize & (size - 1)] += 1;
+            }
+            for v in values.iter().take(500) {
+                let df = f64::from(direct[*v as usize & (size - 1)]);
+                let expected = ((1_001.0 / (df + 0.5)).ln().max(0.01)) as f32;
+                assert_eq!(idf.weight(*v), f64::from(expected));
+            }
+        }
     }
 
     #[test]
