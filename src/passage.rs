@@ -1286,10 +1286,8 @@ impl Idf {
         debug_assert!(counts.counts.is_empty() || size <= counts.counts.len());
         let mask = (size - 1) as u32;
         let mut sums = vec![0u32; size];
-        if !counts.counts.is_empty() {
-            for part in counts.counts.chunks(size) {
-                sums.iter_mut().zip(part).for_each(|(x, y)| *x += y);
-            }
+        for part in counts.counts.chunks(size) {
+            sums.iter_mut().zip(part).for_each(|(x, y)| *x += y);
         }
         let windows = windows as f64;
         let weights = sums
