@@ -237,49 +237,18 @@ impl Windows {
         let made: Vec<(Vec<PerDoc>, StemCounts)> = runs
             .into_par_iter()
             .map(|docs| {
-                let mut tokenizer = TermTokenizer::new(seed);
-                let (mut terms, mut stems) = (Vec::new(), Vec::new());
-                let mut distinct = StemSet::new();
-                let mut counts = StemCounts::new(slots);
+                let mut maker = WindowMaker::new(seed, slots);
                 let per_doc = docs
                     .map(|d| {
                         if skip[d] {
                             return Default::default();
                         }
                         let text = corpus.text(DocId(d as u32));
-                        terms.clear();
-                        tokenizer.terms(&text, unit(&profiles[d]), &mut terms);
-                        let mut windows = Vec::new();
-                        tokenizer.windows(&text, &terms, &mut windows);
-                        windows.retain(|w| !in_boilerplate(w, &masked[d]));
-                        let windows: Vec<WindowRef> = windows
-                            .into_iter()
-                            .map(|window| WindowRef {
-                                doc: d as u32,
-                                window,
-                                bytes: (
-                                    terms[window.start as usize].start,
-                                    terms[window.end as usize - 1].end,
-                                ),
-                            })
-                            .collect();
-                        let mut sketches =
-                            Vec::with_capacity(windows.len() * 8);
-                        let mut words = Vec::with_capacity(windows.len());
-                        for WindowRef { window: w, .. } in &windows {
-                            let span =
-                                &terms[w.start as usize..w.end as usize];
-                            sketch(span, &mut sketches);
-                            sketches.push(SEPARATOR);
-                            stems.clear();
-                            distinct.append(span, &mut stems);
-                            counts.add(&stems);
-                            words.push(words_key(span));
-                        }
-                        (windows, sketches, words)
+                        let unit = unit(&profiles[d]);
+                        maker.doc(d as u32, &text, unit, &masked[d])
                     })
                     .collect();
-                (per_doc, counts)
+                (per_doc, maker.counts)
             })
             .collect();
         let mut per_doc = Vec::with_capacity(profiles.len());
@@ -1182,6 +1151,74 @@ fn sketch(terms: &[Term], out: &mut Vec<u32>) {
 /// ended by [`SEPARATOR`]) and their [`words_key`]s.
 type PerDoc = (Vec<WindowRef>, Vec<u32>, Vec<u64>);
 
+/// Makes step 1's windows of a run of documents, one after another, and
+/// counts their stems.
+struct WindowMaker {
+    tokenizer: TermTokenizer,
+    terms: Vec<Term>,
+    windows: Vec<Window>,
+    /// A window's distinct stems.
+    stems: Vec<u32>,
+    distinct: StemSet,
+    counts: StemCounts,
+}
+
+impl WindowMaker {
+    /// A maker with the token hash `seed`, counting stems in `slots`
+    /// slots.
+    fn new(seed: u64, slots: usize) -> WindowMaker {
+        WindowMaker {
+            tokenizer: TermTokenizer::new(seed),
+            terms: Vec::new(),
+            windows: Vec::new(),
+            stems: Vec::new(),
+            distinct: StemSet::new(),
+            counts: StemCounts::new(slots),
+        }
+    }
+
+    /// The windows of document `doc`, whose text is `text`, tokenized in
+    /// `unit`, outside the token ranges `masked`.
+    fn doc(
+        &mut self,
+        doc: u32,
+        text: &[u8],
+        unit: Unit,
+        masked: &[(u32, u32)],
+    ) -> PerDoc {
+        let terms = &mut self.terms;
+        terms.clear();
+        self.tokenizer.terms(text, unit, terms);
+        self.windows.clear();
+        self.tokenizer.windows(text, terms, &mut self.windows);
+        let windows: Vec<WindowRef> = self
+            .windows
+            .iter()
+            .filter(|w| !in_boilerplate(w, masked))
+            .map(|&window| WindowRef {
+                doc,
+                window,
+                bytes: (
+                    terms[window.start as usize].start,
+                    terms[window.end as usize - 1].end,
+                ),
+            })
+            .collect();
+        let mut sketches = Vec::with_capacity(windows.len() * 8);
+        let mut words = Vec::with_capacity(windows.len());
+        for WindowRef { window: w, .. } in &windows {
+            let span = &terms[w.start as usize..w.end as usize];
+            sketch(span, &mut sketches);
+            sketches.push(SEPARATOR);
+            self.stems.clear();
+            self.distinct.append(span, &mut self.stems);
+            self.counts.add(&self.stems);
+            words.push(words_key(span));
+        }
+        (windows, sketches, words)
+    }
+}
+
 /// Runs of documents a thread that step 1 makes, each with a table of
 /// stem counts of its own: few enough that the tables (4 MiB each) cost
 /// little, enough that a thread seldom waits for another's last run.
@@ -1205,7 +1242,9 @@ fn idf_slots(stems: usize) -> usize {
 /// Counted as the windows are made, so that their stems (more values than
 /// their sketches hold) are never stored: holding them cost 0.8–1.1 s of
 /// CPU time on c100k of `../shared/bench` (3 alternating runs, twice),
-/// and 150–190 MB of peak memory.
+/// and 150–190 MB of peak memory. A table per run of documents, summed
+/// at the end, because shared atomic counters cost a locked instruction
+/// per stem (0.85 s of the c100k scan).
 #[derive(Clone, Debug, Default)]
 struct StemCounts {
     counts: Vec<u32>,
