@@ -917,50 +917,64 @@ fn count(
         });
     });
     drop(places);
-    // Each part's statistics, and which slots hold their keys.
-    let found: Vec<(Vec<KeyStats>, Vec<Hit>)> = part_slices
-        .into_par_iter()
+    // Each part in order of key, each recurring key's entries in order of
+    // document: where the keys that recur start, and how many entries
+    // each has. Nothing else is kept, so the statistics below are written
+    // once, in place, into a table of their exact size.
+    let recurring: Vec<Vec<(usize, usize)>> = part_slices
+        .par_iter_mut()
         .map(|entries| {
-            // By key alone, which compares less than by whole entry; the
-            // documents of each key are put in order below.
+            // By key alone, which compares less than by whole entry; only
+            // the entries of a key seen twice are put in order of document.
             entries.sort_unstable_by_key(|e| e.0);
-            let mut stats = Vec::new();
-            let mut hits = Vec::new();
-            let mut docs: Vec<u32> = Vec::new();
-            for g in
-                entries.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1)
-            {
-                docs.clear();
-                let counts = g.iter().filter(|e| e.2 & UNCOUNTED == 0);
-                docs.extend(counts.map(|e| e.1));
-                docs.sort_unstable();
-                // A key seen once does not recur, whatever `min_docs` is:
-                // with 1, a line recurs by repeating in its document.
-                let seen = docs.len();
-                docs.dedup();
-                if seen > 1 && docs.len() >= min_docs as usize {
-                    let i = stats.len() as u32;
-                    stats.push(key_stats(g[0].0, docs.len(), |j| docs[j]));
-                    hits.extend(g.iter().map(|e| (e.1, e.2 & !UNCOUNTED, i)));
+            let mut found = Vec::new();
+            let mut at = 0;
+            for g in entries.chunk_by_mut(|x, y| x.0 == y.0) {
+                if g.len() > 1 {
+                    g.sort_unstable_by_key(|e| e.1);
+                    // A key seen once does not recur, whatever `min_docs`
+                    // is: with 1, a line recurs by repeating in its
+                    // document.
+                    let (seen, docs) = counted_docs(g);
+                    if seen > 1 && docs >= min_docs as usize {
+                        found.push((at, g.len()));
+                    }
                 }
+                at += g.len();
             }
-            (stats, hits)
+            found
         })
         .collect();
-    drop(buffer);
     let first = starts(profiles.iter().map(|p| keys.slots(p)));
     let filled: Vec<AtomicU32> =
         (0..first[profiles.len()]).map(|_| AtomicU32::new(NO_STATS)).collect();
     // Where each part's statistics start in the table's.
-    let offsets = starts(found.iter().map(|(stats, _)| stats.len()));
-    found.par_iter().zip(&offsets).for_each(|((_, hits), &o)| {
-        for &(d, slot, i) in hits {
-            filled[first[d as usize] + slot as usize]
-                .store(o as u32 + i, Ordering::Relaxed);
-        }
-    });
-    let stats: Vec<KeyStats> =
-        found.into_iter().flat_map(|(stats, _)| stats).collect();
+    let offsets = starts(recurring.iter().map(Vec::len));
+    let mut stats = vec![NO_KEY_STATS; offsets[recurring.len()]];
+    let stat_slices =
+        split_lengths(&mut stats, recurring.iter().map(Vec::len));
+    part_slices
+        .par_iter()
+        .zip(&recurring)
+        .zip(stat_slices)
+        .zip(&offsets)
+        .for_each(|(((entries, found), out), &o)| {
+            let mut docs: Vec<u32> = Vec::new();
+            for (i, (&(at, len), s)) in found.iter().zip(out).enumerate() {
+                let g = &entries[at..at + len];
+                docs.clear();
+                let counts = g.iter().filter(|e| e.2 & UNCOUNTED == 0);
+                docs.extend(counts.map(|e| e.1));
+                docs.dedup();
+                *s = key_stats(g[0].0, docs.len(), |j| docs[j]);
+                for e in g {
+                    let slot =
+                        first[e.1 as usize] + (e.2 & !UNCOUNTED) as usize;
+                    filled[slot].store((o + i) as u32, Ordering::Relaxed);
+                }
+            }
+        });
+    drop(buffer);
     Table {
         diverse: vec![true; stats.len()],
         stats,
@@ -969,13 +983,32 @@ fn count(
     }
 }
 
+/// How many of a key's entries, in order of document, count, and in how
+/// many documents.
+fn counted_docs(g: &[Entry]) -> (usize, usize) {
+    let mut last = None;
+    let (mut seen, mut docs) = (0, 0);
+    for e in g.iter().filter(|e| e.2 & UNCOUNTED == 0) {
+        seen += 1;
+        if last != Some(e.1) {
+            docs += 1;
+            last = Some(e.1);
+        }
+    }
+    (seen, docs)
+}
+
+/// A place in the statistics not yet written.
+const NO_KEY_STATS: KeyStats = KeyStats {
+    key: 0,
+    documents: 0,
+    examples: [u32::MAX; 3],
+    sample: [u32::MAX; SAMPLE_DOCS],
+};
+
 /// A key as [`count`] sorts it: the key, its document, and its slot with
 /// [`UNCOUNTED`] set for a document that does not count.
 type Entry = (u64, u32, u32);
-
-/// A slot that holds a key that recurs: its document, the slot, and the
-/// index of the key's statistics among its part's.
-type Hit = (u32, u32, u32);
 
 /// Marks an [`Entry`] of a document that does not count.
 const UNCOUNTED: u32 = 1 << 31;
