@@ -615,8 +615,8 @@ pub const FILL_WINDOWS: u32 = 8;
 /// Each window accumulates the evidence of the bins it shares with later
 /// windows in a map of its own, so no list of all bin-sharing pairs (tens
 /// of millions in a large corpus) is ever built or sorted.
-fn candidates(
-    entries: &[(u32, u32)],
+fn candidates<'e>(
+    entries: &'e [(u32, u32)],
     doc_of: &[u32],
     max_bucket: usize,
     doc_max_bucket: usize,
@@ -707,54 +707,75 @@ fn candidates(
     // search of large bins (thousands of windows in a large corpus, a
     // cache miss per step) and a lookup of the bin.
     let base = entries.as_ptr() as usize;
-    let mut of_window: Vec<(u32, u16, u16, u64)> = bins
-        .par_iter()
-        .zip(&chain_starts)
-        .flat_map_iter(|(bin, &chain_start)| {
-            let b = bin.members;
-            let len = b.len();
-            // Where the bin starts in `entries`.
-            let start = (b.as_ptr() as usize - base) / size_of::<(u32, u32)>();
-            let step = stride(len);
-            let (per_chain, longer) = (len / step, len % step);
-            b.iter().enumerate().flat_map(move |(j, &(_, w))| {
-                let later = &b[j + 1..];
-                // Later windows of its document: a full bin does not ask.
-                let own = || {
-                    let next = next_doc(w);
-                    later.iter().take_while(|m| m.1 < next).count()
-                };
-                // A count over u16 (a document with 65,536 windows in one
-                // bin) keeps the first of them.
-                let link = |n: usize, from: usize, chained: bool| {
-                    let n = n.min(usize::from(u16::MAX)) as u16;
-                    let from = from as u64 | if chained { CHAINED } else { 0 };
-                    (n > 0).then_some((w, bin.weight, n, from))
-                };
-                let (mine, others) = if !bin.across {
-                    (link(own(), start + j + 1, false), None)
-                } else if !chained(bin) {
-                    (link(later.len(), start + j + 1, false), None)
-                } else {
-                    // Window j is the (j / step)th of chain j % step; the
-                    // members of the chain within its document's run are
-                    // linked as its own.
-                    let own = own();
-                    let (chain, at) = (j % step, j / step);
-                    let chain_len = per_chain + usize::from(chain < longer);
-                    let chain_first = chain * per_chain + chain.min(longer);
-                    let rest = chain_len - 1 - at;
-                    let skip = (own / step).min(rest);
-                    let from = chain_start + chain_first + at + 1 + skip;
-                    (
-                        link(own.min(BIN_LINKS), start + j + 1, false),
-                        link((rest - skip).min(BIN_LINKS), from, true),
-                    )
-                };
-                mine.into_iter().chain(others)
-            })
+    // A bin's links, by member.
+    let bin_links = |(bin, chain_start): (Bin<'e>, usize)| {
+        let b = bin.members;
+        let len = b.len();
+        // Where the bin starts in `entries`.
+        let start = (b.as_ptr() as usize - base) / size_of::<(u32, u32)>();
+        let step = stride(len);
+        let (per_chain, longer) = (len / step, len % step);
+        b.iter().enumerate().flat_map(move |(j, &(_, w))| {
+            let later = &b[j + 1..];
+            // Later windows of its document: a full bin does not ask.
+            let own = || {
+                let next = next_doc(w);
+                later.iter().take_while(|m| m.1 < next).count()
+            };
+            // A count over u16 (a document with 65,536 windows in one
+            // bin) keeps the first of them.
+            let link = |n: usize, from: usize, chained: bool| {
+                let n = n.min(usize::from(u16::MAX)) as u16;
+                let from = from as u64 | if chained { CHAINED } else { 0 };
+                (n > 0).then_some((w, bin.weight, n, from))
+            };
+            let (mine, others) = if !bin.across {
+                (link(own(), start + j + 1, false), None)
+            } else if !chained(&bin) {
+                (link(later.len(), start + j + 1, false), None)
+            } else {
+                // Window j is the (j / step)th of chain j % step; the
+                // members of the chain within its document's run are
+                // linked as its own.
+                let own = own();
+                let (chain, at) = (j % step, j / step);
+                let chain_len = per_chain + usize::from(chain < longer);
+                let chain_first = chain * per_chain + chain.min(longer);
+                let rest = chain_len - 1 - at;
+                let skip = (own / step).min(rest);
+                let from = chain_start + chain_first + at + 1 + skip;
+                (
+                    link(own.min(BIN_LINKS), start + j + 1, false),
+                    link((rest - skip).min(BIN_LINKS), from, true),
+                )
+            };
+            mine.into_iter().chain(others)
+        })
+    };
+    // Chunks of bins count their links, then write them in their place:
+    // collected from an iterator of unknown length, 23.7 million links of
+    // c100k of `../shared/bench` were copied as their vectors grew and
+    // again when joined.
+    let bin_chunks = || {
+        bins.par_chunks(LINK_CHUNK_BINS)
+            .zip(chain_starts[..bins.len()].par_chunks(LINK_CHUNK_BINS))
+    };
+    let counts: Vec<usize> = bin_chunks()
+        .map(|(bs, cs)| {
+            bs.iter().zip(cs).map(|(&b, &c)| bin_links((b, c)).count()).sum()
         })
         .collect();
+    let mut of_window = vec![(0u32, 0u16, 0u16, 0u64); counts.iter().sum()];
+    split_lengths(&mut of_window, counts)
+        .into_par_iter()
+        .zip(bin_chunks())
+        .for_each(|(out, (bs, cs))| {
+            let links =
+                bs.iter().zip(cs).flat_map(|(&b, &c)| bin_links((b, c)));
+            for (slot, link) in out.iter_mut().zip(links) {
+                *slot = link;
+            }
+        });
     // Grouped by window; the order within a group does not matter, since
     // the evidence of each pair is summed.
     of_window.par_sort_unstable_by_key(|e| e.0);
@@ -911,6 +932,9 @@ fn group_pieces(
     }
     pieces
 }
+
+/// Bins of [`candidates`] that count and write their links together.
+const LINK_CHUNK_BINS: usize = 4096;
 
 /// Marks a range of [`candidates`]' links that lies in the chains of
 /// large bins, not in the entries.
