@@ -83,6 +83,7 @@ pub mod pipeline;
 pub mod profile;
 pub mod report;
 pub mod shingle;
+pub mod shingle_df;
 mod slices;
 #[doc(hidden)]
 pub mod synth;

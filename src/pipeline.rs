@@ -24,6 +24,7 @@ use crate::report::{
     BoilerplateSpan, BoilerplateTemplate, Check, CheckSummary, Cluster,
     DocInfo, Duplicate, DuplicateKind, Params, PassageReport, Report, Summary,
 };
+use crate::shingle_df::{self, ShingleDf};
 use crate::tokenize::Tokenizer;
 use crate::verify::{Overlap, make_set, overlap};
 
@@ -144,7 +145,7 @@ impl Pipeline {
         };
 
         progress.stage("shingling", n as u64);
-        let (mut profiles, mut prose, has_prose) =
+        let (mut profiles, mut prose, has_prose, sampled) =
             profile_all(corpus, cfg, progress);
         let exact_groups = exact_groups(&profiles);
         let mut is_copy = vec![false; n];
@@ -165,6 +166,7 @@ impl Pipeline {
         let counted: Vec<bool> =
             (0..n).map(|d| !is_copy[d] && !ignored(d)).collect();
         let m = cfg.num_perm as usize;
+        let mut df = ShingleDf::default();
         let (boilerplate, masks) = if cfg.boilerplate {
             let settings = boilerplate::Settings {
                 min_docs,
@@ -176,6 +178,13 @@ impl Pipeline {
             let found = boilerplate::detect(
                 &profiles, &counted, &mut prose, &has_prose, &settings,
             );
+            df = shingle_df::count(
+                &sampled,
+                &counted,
+                &found.boilerplate.spans,
+                cfg.shingle_size,
+                min_docs,
+            );
             let masks = if cfg.keep_boilerplate {
                 vec![Mask::default(); n]
             } else {
@@ -185,7 +194,7 @@ impl Pipeline {
         } else {
             (boilerplate::Boilerplate::none(n), vec![Mask::default(); n])
         };
-        drop(prose);
+        drop((prose, sampled));
         // Sentences were only for boilerplate detection.
         profiles.par_iter_mut().for_each(|p| p.sentences = Vec::new());
         let sigs = sign(&profiles, &masks, m);
@@ -342,6 +351,7 @@ impl Pipeline {
             passage_windows: passage_stats.windows,
             passage_candidates: passage_stats.candidates,
             passage_oversized_buckets: passage_stats.oversized_buckets,
+            shingle_df: df,
         };
         Report {
             params: Params {
@@ -713,7 +723,7 @@ fn profile_all(
     corpus: &Corpus,
     cfg: &Config,
     progress: &dyn Progress,
-) -> (Vec<DocProfile>, Signatures, Vec<bool>) {
+) -> (Vec<DocProfile>, Signatures, Vec<bool>, Vec<shingle_df::Sample>) {
     let k = cfg.shingle_size as usize;
     let slots = if cfg.boilerplate { boilerplate::COPY_SLOTS } else { 0 };
     let mut prose = Signatures::zeroed(corpus.len(), slots);
@@ -728,9 +738,12 @@ fn profile_all(
             .into_par_iter()
             .map_init(make, |profiler, doc| profile(profiler, doc))
             .collect();
-        return (profiles, prose, Vec::new());
+        return (profiles, prose, Vec::new(), Vec::new());
     }
-    let (profiles, has_prose) = prose
+    // With boilerplate detection, each document's prose signature and its
+    // sample of shingles for their document frequencies (see
+    // `shingle_df`), while its profile is at hand.
+    let (profiles, (has_prose, sampled)): (Vec<_>, (Vec<_>, Vec<_>)) = prose
         .par_chunks_mut()
         .enumerate()
         .map_init(
@@ -738,11 +751,12 @@ fn profile_all(
             |(profiler, hasher), (doc, slot)| {
                 let p = profile(profiler, doc);
                 let has_prose = boilerplate::sign_prose(&p, k, hasher, slot);
-                (p, has_prose)
+                let sampled = shingle_df::sample(&p.shingles);
+                (p, (has_prose, sampled))
             },
         )
         .unzip();
-    (profiles, prose, has_prose)
+    (profiles, prose, has_prose, sampled)
 }
 
 /// Signs every document, leaving out its masked shingles.

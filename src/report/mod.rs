@@ -268,6 +268,9 @@ pub struct Summary {
     /// Sketch bins skipped as stock phrases even within one document
     /// (see [`crate::passage::DOC_WINDOWS_PER_BUCKET_SLOT`]).
     pub passage_oversized_buckets: u64,
+    /// Document frequencies of a sample of shingles (with boilerplate
+    /// detection).
+    pub shingle_df: crate::shingle_df::ShingleDf,
 }
 
 impl Report {

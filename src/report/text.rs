@@ -441,6 +441,22 @@ fn write_summary<W: io::Write>(
             thousands(s.boilerplate_spans),
         )?;
     }
+    // A sample of fewer incidences than this says too little to show.
+    const MIN_SHOWN_INCIDENCES: u64 = 100;
+    let df = &s.shingle_df;
+    if df.incidences >= MIN_SHOWN_INCIDENCES {
+        let share = |n: u64| 100.0 * n as f64 / df.incidences as f64;
+        writeln!(
+            w,
+            "{:.1}% of documents' shingles recur in {}+ documents, {:.1}% outside \
+             boilerplate (1 in {} shingles counted: about {} distinct)",
+            share(df.recurring_incidences),
+            p.boilerplate_min_docs.max(2),
+            share(df.recurring_outside_boilerplate),
+            df.sample,
+            thousands(df.distinct * df.sample),
+        )?;
+    }
     writeln!(
         w,
         "{}",

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::util::{fixture, synth_jsonl};
+use crate::util::{command_in, fixture, synth_jsonl};
 
 #[derive(Debug, Deserialize)]
 #[serde(
@@ -131,7 +131,19 @@ struct Summary {
     passage_windows: u64,
     passage_candidates: u64,
     passage_oversized_buckets: u64,
+    shingle_df: ShingleDf,
     params: Params,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShingleDf {
+    sample: u64,
+    distinct: u64,
+    recurring: u64,
+    incidences: u64,
+    recurring_incidences: u64,
+    recurring_outside_boilerplate: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,6 +362,47 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
     assert!(summary.candidates >= dups - exact);
     assert_eq!(summary.oversized_buckets, 0);
     assert!(summary.bytes > 0 && summary.skipped_files == 0);
+    // The generated outlets' footers recur, and so do the copied stories:
+    // some recurring shingles are in boilerplate, some outside.
+    let df = &summary.shingle_df;
+    assert_eq!(df.sample, 64);
+    assert!(df.recurring > 0 && df.recurring < df.distinct, "{df:?}");
+    assert!(df.distinct <= df.incidences, "{df:?}");
+    assert!(df.recurring_incidences >= 2 * df.recurring, "{df:?}");
+    assert!(df.recurring_incidences < df.incidences, "{df:?}");
+    assert!(df.recurring_outside_boilerplate > 0, "{df:?}");
+    assert!(
+        df.recurring_outside_boilerplate < df.recurring_incidences,
+        "{df:?}"
+    );
+});
+
+clitest!(shingle_df_is_counted_with_boilerplate_detection, |dir, cmd| {
+    dir.create("c.jsonl", synth_jsonl(200, 150, 21));
+    let summary = |args: &[&str]| {
+        let out = command_in(dir.path())
+            .args(["scan", "--format", "json", "--no-passages"])
+            .args(args)
+            .arg("c.jsonl")
+            .stdout();
+        match parse(&out).pop() {
+            Some(Record::Summary(s)) => s.shingle_df,
+            other => panic!("summary is last, not {other:?}"),
+        }
+    };
+    let on = summary(&[]);
+    assert!(on.incidences > 0, "{on:?}");
+    // Keeping boilerplate in signatures does not change what recurs.
+    let kept = summary(&["--keep-boilerplate"]);
+    assert_eq!(
+        (kept.distinct, kept.incidences, kept.recurring_outside_boilerplate),
+        (on.distinct, on.incidences, on.recurring_outside_boilerplate)
+    );
+    // More documents asked of a recurring shingle, fewer recur.
+    let more = summary(&["--boilerplate-min-docs", "20"]);
+    assert!(more.recurring < on.recurring, "{more:?} {on:?}");
+    let off = summary(&["--no-boilerplate"]);
+    assert_eq!((off.sample, off.distinct, off.incidences), (0, 0, 0));
 });
 
 clitest!(text_report_names_clusters_and_scores, |dir, cmd| {
