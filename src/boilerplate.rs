@@ -34,6 +34,7 @@
 //! end (see [`SENTENCE_MIN_TOKENS`]), or stands alone as a label where a
 //! line break was lost (see [`crate::profile::Sentence::alone`]).
 
+use std::num::NonZeroU64;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
@@ -612,7 +613,7 @@ fn inventory(
             let first = *examples.first()?;
             let p = &profiles[first.index()];
             let found = p.lines.iter().position(|l| match kind {
-                Kind::Template => l.template == Some(key),
+                Kind::Template => l.template.map(NonZeroU64::get) == Some(key),
                 Kind::Line => l.key == key,
             });
             let (line, example_span) = match found {
@@ -832,7 +833,9 @@ impl Keys for TemplateKeys {
 
     fn each(&self, p: &DocProfile, mut f: impl FnMut(usize, u64)) {
         let lines = p.lines.iter().enumerate();
-        lines.for_each(|(i, l)| l.template.into_iter().for_each(|t| f(i, t)));
+        lines.for_each(|(i, l)| {
+            l.template.into_iter().for_each(|t| f(i, t.get()))
+        });
     }
 }
 
