@@ -76,6 +76,7 @@ pub mod error;
 pub mod eval;
 mod keyset;
 pub mod lsh;
+mod marked;
 pub mod minhash;
 pub mod normalize;
 pub mod passage;

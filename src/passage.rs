@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::{Corpus, DocId};
 use crate::keyset::KeySet;
+use crate::marked::MarkedMap;
 use crate::normalize::Unit;
 use crate::profile::DocProfile;
 use crate::shingle::mix;
@@ -968,63 +969,24 @@ struct Bin<'a> {
     across: bool,
 }
 
-/// Slots of [`StemSet`]: a power of two, at least twice the terms of
-/// nearly every window.
-const STEM_SLOTS: usize = 512;
-
-/// Finds the distinct stems of a window: an open-addressing set whose
-/// slots are marked with the window's number, so that nothing is cleared
+/// Finds the distinct stems of a window in a [`MarkedMap`], whose slots
+/// are marked with the window they belong to, so that nothing is cleared
 /// between windows. Sorting each window's stems instead cost 1% more
 /// instructions on a scan of 10,000 documents, and about 2% more CPU
 /// time (its branches are unpredictable).
+#[derive(Default)]
 struct StemSet {
-    /// The window that last filled each slot.
-    marks: Vec<u32>,
-    stems: Vec<u32>,
-    window: u32,
+    seen: MarkedMap<()>,
 }
 
 impl StemSet {
-    fn new() -> StemSet {
-        StemSet {
-            marks: vec![0; STEM_SLOTS],
-            stems: vec![0; STEM_SLOTS],
-            window: 0,
-        }
-    }
-
     /// Appends the distinct stems of `terms` to `out`, each where it first
     /// occurs.
     fn append(&mut self, terms: &[Term], out: &mut Vec<u32>) {
-        if terms.len() > STEM_SLOTS / 2 {
-            // A window too long for the set (none in news text).
-            let from = out.len();
-            for t in terms {
-                if !out[from..].contains(&t.stem) {
-                    out.push(t.stem);
-                }
-            }
-            return;
-        }
-        self.window = self.window.wrapping_add(1);
-        if self.window == 0 {
-            self.marks.fill(0);
-            self.window = 1;
-        }
+        let mut seen = self.seen.start(terms.len());
         for t in terms {
-            // Stems are hashes: their low bits are the slot.
-            let mut slot = t.stem as usize & (STEM_SLOTS - 1);
-            loop {
-                if self.marks[slot] != self.window {
-                    self.marks[slot] = self.window;
-                    self.stems[slot] = t.stem;
-                    out.push(t.stem);
-                    break;
-                }
-                if self.stems[slot] == t.stem {
-                    break;
-                }
-                slot = (slot + 1) & (STEM_SLOTS - 1);
+            if seen.entry(t.stem).1 {
+                out.push(t.stem);
             }
         }
     }
@@ -1207,7 +1169,7 @@ impl WindowMaker {
             terms: Vec::new(),
             windows: Vec::new(),
             stems: Vec::new(),
-            distinct: StemSet::new(),
+            distinct: StemSet::default(),
             counts: StemCounts::new(slots),
         }
     }
@@ -1586,7 +1548,7 @@ impl DocPair<'_> {
     /// The weighted share of matched words of two term slices, and how
     /// many words of each the other has (by stem; see [`Passage::matched`]).
     ///
-    /// Each stem's words are counted on both sides in a [`StemTally`];
+    /// Each stem's words are counted on both sides in a [`MarkedMap`];
     /// sorting both sides' stems to merge them took half of this
     /// function's instructions. The sums are exact whatever their order:
     /// weights are `f32` of at least 0.01 (an exponent of -7 or more), so
@@ -1597,20 +1559,20 @@ impl DocPair<'_> {
         tb: &[Term],
         s: &mut Scratch,
     ) -> (f64, (u32, u32)) {
-        let tally = &mut s.tally;
-        let (slots, mark) = tally.start(ta.len() + tb.len());
+        // Per stem, its words in `ta` and in `tb`.
+        let mut tally = s.tally.start(ta.len() + tb.len());
         let mut total = 0.0;
         for x in ta {
             total += self.idf.weight(x.stem);
-            slots[StemTally::slot(slots, mark, x.stem)].2 += 1;
+            tally.entry(x.stem).0.0 += 1;
         }
         let mut matched = 0.0;
         let mut found = (0, 0);
         for y in tb {
             let w = self.idf.weight(y.stem);
             total += w;
-            let slot = &mut slots[StemTally::slot(slots, mark, y.stem)];
-            let (in_a, in_b) = (slot.2, slot.3);
+            let (words, _) = tally.entry(y.stem);
+            let (in_a, in_b) = *words;
             if in_a > 0 {
                 // Its words on each side are matched, and pairs of them
                 // weigh in, one by one.
@@ -1622,7 +1584,7 @@ impl DocPair<'_> {
                     matched += w;
                 }
             }
-            slot.3 += 1;
+            words.1 += 1;
         }
         let share = if total == 0.0 { 0.0 } else { 2.0 * matched / total };
         (share, found)
@@ -1800,8 +1762,8 @@ struct Scratch {
     shared: Vec<u32>,
     /// For the passages' word 3-gram sets.
     grams: GramCounter,
-    /// For [`DocPair::weighted`].
-    tally: StemTally,
+    /// For [`DocPair::weighted`]: per stem, its words on each side.
+    tally: MarkedMap<(u32, u32)>,
 }
 
 /// The range from the first to the last content term whose stem is in
@@ -1814,17 +1776,13 @@ fn trim(t: &[Term], shared: &[u32]) -> Option<(u32, u32)> {
 }
 
 /// Counts the distinct word 3-grams of a span (one gram for a shorter
-/// span), or of two spans and those they share: an open-addressing table
-/// whose slots are marked with the count they belong to, so that nothing
-/// is cleared between passages. Sorting both sets to merge them took 5% of
+/// span), or of two spans and those they share, in a [`MarkedMap`]:
+/// nothing is cleared between passages. Sorting both sets to merge them took 5% of
 /// the instructions of a default scan of c10k of `../shared/bench`.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct GramCounter {
-    /// `(count, gram, sides)`; sides: 1 for the first span, 2 for the
-    /// second.
-    slots: Vec<(u32, u32, u8)>,
-    /// The current count's mark: slots with another are empty.
-    mark: u32,
+    /// Per gram, its sides: 1 for the first span, 2 for the second.
+    sides: MarkedMap<u8>,
     words: Vec<u64>,
 }
 
@@ -1832,41 +1790,22 @@ impl GramCounter {
     /// The 3-gram sets of `a` and of `b`, or of `a` alone (its size in
     /// [`Overlap::size_a`]).
     fn count(&mut self, a: &[Term], b: Option<&[Term]>) -> Overlap {
-        let n = a.len() + b.map_or(0, <[Term]>::len);
-        // At most half full: probes stay short.
-        let size = (2 * n).next_power_of_two().max(16);
-        self.mark = self.mark.wrapping_add(1);
-        if self.slots.len() < size || self.mark == 0 {
-            self.slots = vec![(0, 0, 0); size.max(self.slots.len())];
-            self.mark = 1;
-        }
+        let mut sides = self.sides.start(a.len() + b.map_or(0, <[Term]>::len));
         let mut out = Overlap { shared: 0, size_a: 0, size_b: 0 };
-        let sides = [(a, 1u8)].into_iter().chain(b.map(|b| (b, 2u8)));
-        for (span, side) in sides {
+        let spans = [(a, 1u8)].into_iter().chain(b.map(|b| (b, 2u8)));
+        for (span, side) in spans {
             self.words.clear();
             self.words.extend(span.iter().map(|x| u64::from(x.word)));
-            let (slots, mark) = (&mut self.slots[..size], self.mark);
             crate::shingle::for_each_window(&self.words, 3, |_, h| {
                 // Grams are the high bits of a mixed hash: uniform.
-                let gram = (h >> 32) as u32;
-                let mut i = gram as usize & (size - 1);
-                loop {
-                    let slot = &mut slots[i];
-                    if slot.0 != mark {
-                        *slot = (mark, gram, side);
-                        break;
-                    }
-                    if slot.1 == gram {
-                        if slot.2 & side == 0 {
-                            slot.2 |= side;
-                            out.shared += 1;
-                        } else {
-                            return;
-                        }
-                        break;
-                    }
-                    i = (i + 1) & (size - 1);
+                let (seen, _) = sides.entry((h >> 32) as u32);
+                if *seen & side != 0 {
+                    return;
                 }
+                if *seen != 0 {
+                    out.shared += 1;
+                }
+                *seen |= side;
                 if side == 1 {
                     out.size_a += 1;
                 } else {
@@ -1875,54 +1814,6 @@ impl GramCounter {
             });
         }
         out
-    }
-}
-
-/// Counts of each stem's words in two term slices, for
-/// [`DocPair::weighted`]: an open-addressing table whose slots are marked
-/// with the call they belong to, so that nothing is cleared between calls.
-#[derive(Debug, Default)]
-struct StemTally {
-    /// `(call, stem, words in the first slice, words in the second)`.
-    slots: Vec<(u32, u32, u32, u32)>,
-    /// The current call's mark: slots with another are empty.
-    mark: u32,
-}
-
-impl StemTally {
-    /// Starts a call for slices of `n` words in all: the table, at most
-    /// half full, and the call's mark.
-    fn start(&mut self, n: usize) -> (&mut [(u32, u32, u32, u32)], u32) {
-        let size = (2 * n).next_power_of_two().max(16);
-        self.mark = self.mark.wrapping_add(1);
-        if self.slots.len() < size || self.mark == 0 {
-            self.slots = vec![(0, 0, 0, 0); size.max(self.slots.len())];
-            self.mark = 1;
-        }
-        (&mut self.slots[..size], self.mark)
-    }
-
-    /// The slot of `stem` in `slots` (from [`StemTally::start`]), made
-    /// with zero counts if the call has none yet. Stems are hashes: their
-    /// low bits are uniform.
-    fn slot(
-        slots: &mut [(u32, u32, u32, u32)],
-        mark: u32,
-        stem: u32,
-    ) -> usize {
-        let mask = slots.len() - 1;
-        let mut i = stem as usize & mask;
-        loop {
-            let slot = &mut slots[i];
-            if slot.0 != mark {
-                *slot = (mark, stem, 0, 0);
-                return i;
-            }
-            if slot.1 == stem {
-                return i;
-            }
-            i = (i + 1) & mask;
-        }
     }
 }
 
@@ -2234,17 +2125,6 @@ mod tests {
             assert_eq!(found, want_found, "round {round}");
             assert_eq!(share.to_bits(), want.to_bits(), "round {round}");
         }
-        // When the call's mark wraps, no slot keeps an old mark.
-        s.tally.mark = u32::MAX;
-        let one = [Term {
-            stem: 3,
-            word: 0,
-            start: 0,
-            end: 1,
-            flags: 0,
-            content: true,
-        }];
-        assert_eq!(pair.weighted(&one, &one, &mut s).1, (1, 1));
     }
 
     #[test]
@@ -2388,17 +2268,12 @@ mod tests {
             );
             assert_eq!(counter.count(&b, None).size_a, gb.len() as u32);
         }
-        // When the count's mark wraps, no slot keeps an old mark.
-        counter.mark = u32::MAX;
-        let a: Vec<Term> = [1, 2, 3, 1, 2, 3].into_iter().map(term).collect();
-        let got = counter.count(&a, Some(&a));
-        assert_eq!((got.shared, got.size_a, got.size_b), (3, 3, 3));
     }
 
     #[test]
     fn stem_sets_find_each_windows_distinct_stems() {
         let mut rng = crate::synth::Rng::new(5);
-        let mut set = StemSet::new();
+        let mut set = StemSet::default();
         let term = |stem| Term {
             stem,
             word: 0,
@@ -2408,9 +2283,9 @@ mod tests {
             content: true,
         };
         for _ in 0..2000 {
-            // Windows of up to twice the set's limit, with repeats, and
-            // stems that share their low bits.
-            let n = rng.below(STEM_SLOTS + 2);
+            // Windows of up to 600 terms, with repeats, and stems that
+            // share their low bits.
+            let n = rng.below(600);
             let pool = 1 + rng.below(n.max(1));
             let span: Vec<Term> = (0..n)
                 .map(|_| term((rng.below(pool) as u32) << rng.below(12)))
@@ -2425,12 +2300,11 @@ mod tests {
             got.sort_unstable();
             assert_eq!(got, want);
         }
-        // When the window count wraps, no slot keeps an old window's mark.
-        let mut set = StemSet::new();
+        // Each window's stems, in order of first occurrence.
+        let mut set = StemSet::default();
         let span: Vec<Term> = [1, 2, 3].into_iter().map(term).collect();
         let mut got = Vec::new();
         set.append(&span, &mut got);
-        set.window = u32::MAX - 1;
         set.append(&[term(5)], &mut got);
         set.append(&span, &mut got);
         assert_eq!(got, [1, 2, 3, 5, 1, 2, 3]);
