@@ -16,9 +16,10 @@ pub(crate) struct MarkedMap<V> {
 
 impl<V: Copy + Default> MarkedMap<V> {
     /// Starts a use for at most `n` keys, in a table at most half full so
-    /// that probes stay short. The table grows when a use needs it to,
-    /// and is cleared when the use count wraps, so that no slot keeps an
-    /// old mark.
+    /// that probes stay short: 2 to 4 slots a key. The table grows when a
+    /// use needs it to, and is cleared when the use count wraps, so that
+    /// no slot keeps an old mark. Callers bound `n`: a use for more keys
+    /// than that sorts them instead.
     pub(crate) fn start(&mut self, n: usize) -> Use<'_, V> {
         let size = (2 * n).next_power_of_two().max(16);
         self.mark = self.mark.wrapping_add(1);

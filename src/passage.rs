@@ -47,7 +47,7 @@ use crate::profile::DocProfile;
 use crate::shingle::mix;
 use crate::slices::{split_lengths, starts};
 use crate::tokenize::Token;
-use crate::verify::Overlap;
+use crate::verify::{Overlap, make_set, overlap};
 use crate::window::{MIN_WINDOW_CONTENT, Term, TermTokenizer, Window};
 
 /// Bins of a window's sketch. Sentences have 10 to 30 content bigrams,
@@ -1550,7 +1550,8 @@ impl DocPair<'_> {
     ///
     /// Each stem's words are counted on both sides in a [`MarkedMap`];
     /// sorting both sides' stems to merge them took half of this
-    /// function's instructions. The sums are exact whatever their order:
+    /// function's instructions (spans of more than [`SORTED_FROM_WORDS`]
+    /// words still are). The sums are exact whatever their order:
     /// weights are `f32` of at least 0.01 (an exponent of -7 or more), so
     /// a sum below 2^23 needs at most 53 bits.
     fn weighted(
@@ -1559,6 +1560,9 @@ impl DocPair<'_> {
         tb: &[Term],
         s: &mut Scratch,
     ) -> (f64, (u32, u32)) {
+        if ta.len() + tb.len() > SORTED_FROM_WORDS {
+            return self.weighted_by_sorting(ta, tb, s);
+        }
         // Per stem, its words in `ta` and in `tb`.
         let mut tally = s.tally.start(ta.len() + tb.len());
         let mut total = 0.0;
@@ -1586,6 +1590,51 @@ impl DocPair<'_> {
             }
             words.1 += 1;
         }
+        let share = if total == 0.0 { 0.0 } else { 2.0 * matched / total };
+        (share, found)
+    }
+
+    /// What [`DocPair::weighted`] computes, by sorting both sides' stems
+    /// and merging them: for long spans (see [`SORTED_FROM_WORDS`]).
+    fn weighted_by_sorting(
+        &self,
+        ta: &[Term],
+        tb: &[Term],
+        s: &mut Scratch,
+    ) -> (f64, (u32, u32)) {
+        let (sa, sb) = (&mut s.a, &mut s.b);
+        sa.clear();
+        sa.extend(ta.iter().map(|t| t.stem));
+        sb.clear();
+        sb.extend(tb.iter().map(|t| t.stem));
+        sa.sort_unstable();
+        sb.sort_unstable();
+        let (mut i, mut j) = (0, 0);
+        let mut matched = 0.0;
+        let mut found = (0, 0);
+        while i < sa.len() && j < sb.len() {
+            match sa[i].cmp(&sb[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    // A stem's runs on both sides: its words on each side
+                    // are matched, and pairs of them weigh in, one by one.
+                    let v = sa[i];
+                    let ra = sa[i..].iter().take_while(|&&x| x == v).count();
+                    let rb = sb[j..].iter().take_while(|&&x| x == v).count();
+                    let w = self.idf.weight(v);
+                    for _ in 0..ra.min(rb) {
+                        matched += w;
+                    }
+                    found.0 += ra as u32;
+                    found.1 += rb as u32;
+                    i += ra;
+                    j += rb;
+                }
+            }
+        }
+        let total: f64 =
+            sa.iter().chain(sb.iter()).map(|&x| self.idf.weight(x)).sum();
         let share = if total == 0.0 { 0.0 } else { 2.0 * matched / total };
         (share, found)
     }
@@ -1790,7 +1839,11 @@ impl GramCounter {
     /// The 3-gram sets of `a` and of `b`, or of `a` alone (its size in
     /// [`Overlap::size_a`]).
     fn count(&mut self, a: &[Term], b: Option<&[Term]>) -> Overlap {
-        let mut sides = self.sides.start(a.len() + b.map_or(0, <[Term]>::len));
+        let n = a.len() + b.map_or(0, <[Term]>::len);
+        if n > SORTED_FROM_WORDS {
+            return sorted_grams(a, b);
+        }
+        let mut sides = self.sides.start(n);
         let mut out = Overlap { shared: 0, size_a: 0, size_b: 0 };
         let spans = [(a, 1u8)].into_iter().chain(b.map(|b| (b, 2u8)));
         for (span, side) in spans {
@@ -1814,6 +1867,31 @@ impl GramCounter {
             });
         }
         out
+    }
+}
+
+/// Two spans of more words than this, together, are compared by sorting
+/// (their 3-gram sets, their stems) instead of in a [`MarkedMap`], whose
+/// table takes 2 to 4 slots of 8 to 16 bytes a word: sorting takes 8 to
+/// 16. Only passages of documents of hundreds of kilobytes have so many,
+/// and each thread's tables stay under 2 MB.
+const SORTED_FROM_WORDS: usize = 1 << 16;
+
+/// What [`GramCounter::count`] counts, by sorting the 3-gram sets.
+fn sorted_grams(a: &[Term], b: Option<&[Term]>) -> Overlap {
+    let set = |t: &[Term]| {
+        let words: Vec<u64> = t.iter().map(|x| u64::from(x.word)).collect();
+        let mut grams = Vec::with_capacity(words.len());
+        crate::shingle::for_each_window(&words, 3, |_, h| {
+            grams.push((h >> 32) as u32)
+        });
+        make_set(&mut grams);
+        grams
+    };
+    let sa = set(a);
+    match b {
+        Some(b) => overlap(&sa, &set(b)),
+        None => Overlap { shared: 0, size_a: sa.len() as u32, size_b: 0 },
     }
 }
 
@@ -2043,51 +2121,6 @@ mod tests {
         assert_eq!(seeded, 2);
     }
 
-    /// [`DocPair::weighted`] as it was written first, by sorting both
-    /// sides' stems and merging them.
-    fn weighted_by_sorting(
-        pair: &DocPair<'_>,
-        ta: &[Term],
-        tb: &[Term],
-        s: &mut Scratch,
-    ) -> (f64, (u32, u32)) {
-        let (sa, sb) = (&mut s.a, &mut s.b);
-        sa.clear();
-        sa.extend(ta.iter().map(|t| t.stem));
-        sb.clear();
-        sb.extend(tb.iter().map(|t| t.stem));
-        sa.sort_unstable();
-        sb.sort_unstable();
-        let (mut i, mut j) = (0, 0);
-        let mut matched = 0.0;
-        let mut found = (0, 0);
-        while i < sa.len() && j < sb.len() {
-            match sa[i].cmp(&sb[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    // A stem's runs on both sides: its words on each side
-                    // are matched, and pairs of them weigh in, one by one.
-                    let v = sa[i];
-                    let ra = sa[i..].iter().take_while(|&&x| x == v).count();
-                    let rb = sb[j..].iter().take_while(|&&x| x == v).count();
-                    let w = pair.idf.weight(v);
-                    for _ in 0..ra.min(rb) {
-                        matched += w;
-                    }
-                    found.0 += ra as u32;
-                    found.1 += rb as u32;
-                    i += ra;
-                    j += rb;
-                }
-            }
-        }
-        let total: f64 =
-            sa.iter().chain(sb.iter()).map(|&x| pair.idf.weight(x)).sum();
-        let share = if total == 0.0 { 0.0 } else { 2.0 * matched / total };
-        (share, found)
-    }
-
     #[test]
     fn stem_tallies_weigh_as_sorted_stems_do() {
         let idf = Idf {
@@ -2121,7 +2154,7 @@ mod tests {
             let y = terms(round % 97);
             let (share, found) = pair.weighted(&x, &y, &mut s);
             let (want, want_found) =
-                weighted_by_sorting(&pair, &x, &y, &mut reference);
+                pair.weighted_by_sorting(&x, &y, &mut reference);
             assert_eq!(found, want_found, "round {round}");
             assert_eq!(share.to_bits(), want.to_bits(), "round {round}");
         }
@@ -2225,17 +2258,6 @@ mod tests {
 
     #[test]
     fn gram_counts_equal_those_of_sorted_sets() {
-        use crate::verify::{make_set, overlap};
-        let sorted = |t: &[Term]| {
-            let words: Vec<u64> =
-                t.iter().map(|x| u64::from(x.word)).collect();
-            let mut grams = Vec::new();
-            crate::shingle::for_each_window(&words, 3, |_, h| {
-                grams.push((h >> 32) as u32)
-            });
-            make_set(&mut grams);
-            grams
-        };
         let mut rng = crate::synth::Rng::new(11);
         let mut counter = GramCounter::default();
         let term = |word| Term {
@@ -2259,14 +2281,13 @@ mod tests {
                 (0..na).map(|_| term(rng.below(pool) as u32)).collect();
             let b: Vec<Term> =
                 (0..nb).map(|_| term(rng.below(pool) as u32)).collect();
-            let (ga, gb) = (sorted(&a), sorted(&b));
-            let want = overlap(&ga, &gb);
-            let got = counter.count(&a, Some(&b));
-            assert_eq!(
-                (got.shared, got.size_a, got.size_b),
-                (want.shared, want.size_a, want.size_b)
-            );
-            assert_eq!(counter.count(&b, None).size_a, gb.len() as u32);
+            for (a, b) in [(&a, Some(&b[..])), (&b, None)] {
+                let (got, want) = (counter.count(a, b), sorted_grams(a, b));
+                assert_eq!(
+                    (got.shared, got.size_a, got.size_b),
+                    (want.shared, want.size_a, want.size_b)
+                );
+            }
         }
     }
 
