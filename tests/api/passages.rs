@@ -116,3 +116,39 @@ fn quotes_only_when_asked_for() {
     assert_eq!(bare.passages[0].passage, quoted.passages[0].passage);
     assert_eq!(bare.passages[0].at, quoted.passages[0].at);
 }
+
+#[test]
+fn long_copies_are_compared_as_short_ones_are() {
+    // Two documents of 36,000 words, the second a copy of the first with
+    // one word in 300 changed: passages long enough that alignment sorts
+    // their stems and 3-grams instead of counting them in a table (over
+    // 65,536 words on both sides together).
+    let mut rng = rehash::synth::Rng::new(17);
+    let words: Vec<String> =
+        (0..36_000).map(|_| format!("w{}", rng.below(5_000))).collect();
+    let text = |words: &[String]| -> String {
+        let sentences: Vec<String> =
+            words.chunks(12).map(|s| format!("{}.", s.join(" "))).collect();
+        let paragraphs: Vec<String> =
+            sentences.chunks(5).map(|p| p.join(" ")).collect();
+        paragraphs.join("\n")
+    };
+    let mut changed = words.clone();
+    for (i, w) in changed.iter_mut().enumerate().filter(|(i, _)| i % 300 == 7)
+    {
+        *w = format!("x{i}");
+    }
+    let texts = vec![text(&words), text(&changed)];
+    let found = between(&texts, 0, 1);
+    let longest = found.iter().max_by_key(|p| p.words.0 + p.words.1).unwrap();
+    assert!(longest.words.0 + longest.words.1 > 65_536, "{:?}", longest.words);
+    assert_eq!(longest.kind, passage::PassageKind::Near);
+    // One word in 300 changed: 3 of every 300 3-grams differ on each
+    // side, a Jaccard of about 0.98.
+    let j = longest.trigrams.jaccard();
+    assert!((0.97..0.99).contains(&j), "{j}");
+    assert!(longest.similarity > 0.95, "{}", longest.similarity);
+    let (ma, mb) = longest.matched;
+    assert!(ma * 100 >= longest.words.0 * 97, "{ma} of {}", longest.words.0);
+    assert!(mb * 100 >= longest.words.1 * 97, "{mb} of {}", longest.words.1);
+}
