@@ -185,6 +185,16 @@ mod tests {
     }
 
     #[test]
+    fn summaries_written_before_the_sample_read_as_zeros() {
+        let mut summary =
+            serde_json::to_value(crate::report::Summary::default()).unwrap();
+        summary.as_object_mut().unwrap().remove("shingle_df");
+        let read: crate::report::Summary =
+            serde_json::from_value(summary).unwrap();
+        assert_eq!(read.shingle_df, ShingleDf::default());
+    }
+
+    #[test]
     fn spans_contain_what_they_overlap() {
         let spans = [span((2, 5)), span((9, 10))];
         assert!(!in_spans(&spans, 0, 2));

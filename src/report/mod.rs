@@ -269,7 +269,8 @@ pub struct Summary {
     /// (see [`crate::passage::DOC_WINDOWS_PER_BUCKET_SLOT`]).
     pub passage_oversized_buckets: u64,
     /// Document frequencies of a sample of shingles (with boilerplate
-    /// detection).
+    /// detection). Reports written before it existed read as zeros.
+    #[serde(default)]
     pub shingle_df: crate::shingle_df::ShingleDf,
 }
 
