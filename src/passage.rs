@@ -1868,11 +1868,8 @@ impl GramCounter {
         let mut out = Overlap { shared: 0, size_a: 0, size_b: 0 };
         let spans = [(a, 1u8)].into_iter().chain(b.map(|b| (b, 2u8)));
         for (span, side) in spans {
-            self.words.clear();
-            self.words.extend(span.iter().map(|x| u64::from(x.word)));
-            crate::shingle::for_each_window(&self.words, 3, |_, h| {
-                // Grams are the high bits of a mixed hash: uniform.
-                let (seen, _) = sides.entry((h >> 32) as u32);
+            each_gram(span, &mut self.words, |gram| {
+                let (seen, _) = sides.entry(gram);
                 if *seen & side != 0 {
                     return;
                 }
@@ -1901,12 +1898,10 @@ const SORTED_FROM_WORDS: usize = 1 << 16;
 
 /// What [`GramCounter::count`] counts, by sorting the 3-gram sets.
 fn sorted_grams(a: &[Term], b: Option<&[Term]>) -> Overlap {
-    let set = |t: &[Term]| {
-        let words: Vec<u64> = t.iter().map(|x| u64::from(x.word)).collect();
-        let mut grams = Vec::with_capacity(words.len());
-        crate::shingle::for_each_window(&words, 3, |_, h| {
-            grams.push((h >> 32) as u32)
-        });
+    let mut words = Vec::new();
+    let mut set = |t: &[Term]| {
+        let mut grams = Vec::with_capacity(t.len());
+        each_gram(t, &mut words, |gram| grams.push(gram));
         make_set(&mut grams);
         grams
     };
@@ -1915,6 +1910,15 @@ fn sorted_grams(a: &[Term], b: Option<&[Term]>) -> Overlap {
         Some(b) => overlap(&sa, &set(b)),
         None => Overlap { shared: 0, size_a: sa.len() as u32, size_b: 0 },
     }
+}
+
+/// Calls `f` with each word 3-gram of `t` (one gram for a shorter span),
+/// in order, repeats included: the high bits of its hash, uniform.
+/// `words` is scratch space.
+fn each_gram(t: &[Term], words: &mut Vec<u64>, mut f: impl FnMut(u32)) {
+    words.clear();
+    words.extend(t.iter().map(|x| u64::from(x.word)));
+    crate::shingle::for_each_window(words, 3, |_, h| f((h >> 32) as u32));
 }
 
 /// True when `x` and `y` overlap by more than half of `x`.
