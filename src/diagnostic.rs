@@ -28,6 +28,9 @@ pub enum DiagnosticKind {
     /// A JSON record's id field is neither a string nor a number, so the
     /// record got a `PATH:LINE` id instead.
     InvalidId,
+    /// A record's id is the id of an earlier record too, so the record got
+    /// its `PATH:LINE` id instead (with `#2`, `#3`… if that is taken).
+    DuplicateId,
     /// A document has no words at all.
     Empty,
     /// Bytes that are not UTF-8. The document is kept: the bad bytes
@@ -60,6 +63,7 @@ impl DiagnosticKind {
             DiagnosticKind::InvalidJson => "invalid_json",
             DiagnosticKind::MissingText => "missing_text",
             DiagnosticKind::InvalidId => "invalid_id",
+            DiagnosticKind::DuplicateId => "duplicate_id",
             DiagnosticKind::Empty => "empty",
             DiagnosticKind::InvalidUtf8 => "invalid_utf8",
         }

@@ -12,6 +12,7 @@
 //! [`Corpus::diagnostics`].
 
 mod decompress;
+mod ids;
 mod json_str;
 mod jsonl;
 mod source;
@@ -193,20 +194,23 @@ impl CorpusBuilder {
             diagnostics: Vec::new(),
             records: 0,
         };
+        // Each file's problems, and each document's line, until repeated
+        // ids are known.
+        let mut file_diags = Vec::with_capacity(loaded.len());
+        let mut lines = Vec::new();
         for ((entry, file), input) in entries.iter().zip(loaded).zip(of_input)
         {
             let source =
                 u32::try_from(corpus.sources.len()).map_err(|_| {
                     Error::input("more than 4 billion input files")
                 })?;
-            diagnostics.extend(file.diags);
+            file_diags.push(file.diags);
             corpus.records += file.records;
             for doc in file.docs {
-                let id = doc.id.unwrap_or_else(|| match doc.line {
-                    Some(line) => format!("{}:{line}", entry.name()),
-                    None => entry.name().to_string(),
-                });
+                let id =
+                    doc.id.unwrap_or_else(|| fallback_id(entry, doc.line));
                 corpus.docs.push(Document { id, source, text: doc.text });
+                lines.push(doc.line);
             }
             corpus.sources.push(SourceFile {
                 name: entry.name().to_string(),
@@ -218,8 +222,15 @@ impl CorpusBuilder {
         if u32::try_from(corpus.docs.len()).is_err() {
             return Err(Error::input("more than 4 billion documents"));
         }
+        let mut renamed = vec![Vec::new(); file_diags.len()];
+        for (doc, diag) in corpus.rename_repeated_ids(&entries, &lines) {
+            renamed[corpus.docs[doc].source as usize].push(diag);
+        }
         // Problems come out grouped by file in input order, and by line
         // within a file, whatever the parallelism.
+        for (diags, renamed) in file_diags.into_iter().zip(renamed) {
+            diagnostics.extend(merge_by_line(diags, renamed));
+        }
         if opts.strict {
             if let Some(d) = diagnostics.first() {
                 return Err(strict_error(d));
@@ -227,6 +238,40 @@ impl CorpusBuilder {
         }
         corpus.diagnostics = diagnostics;
         Ok(corpus)
+    }
+}
+
+/// `found` with `more` (in order of line) put among them by line, after
+/// those of the same line.
+fn merge_by_line(
+    found: Vec<Diagnostic>,
+    more: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    if more.is_empty() {
+        return found;
+    }
+    let mut out = Vec::with_capacity(found.len() + more.len());
+    let mut more = more.into_iter().peekable();
+    for d in found {
+        if let Some(line) = d.line {
+            while let Some(m) =
+                more.next_if(|m| m.line.is_some_and(|l| l < line))
+            {
+                out.push(m);
+            }
+        }
+        out.push(d);
+    }
+    out.extend(more);
+    out
+}
+
+/// The id of a record without one of its own: `PATH:LINE`, or the path
+/// of a file that is one document.
+fn fallback_id(entry: &Entry, line: Option<u64>) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", entry.name()),
+        None => entry.name().to_string(),
     }
 }
 
@@ -278,6 +323,67 @@ pub struct Corpus {
 }
 
 impl Corpus {
+    /// Gives each document whose id an earlier document has its
+    /// [`fallback_id`] instead (see [`ids::rename_repeats`]), and says so
+    /// in a diagnostic unless both are one record; `lines` are the
+    /// documents' lines.
+    fn rename_repeated_ids(
+        &mut self,
+        entries: &[Entry],
+        lines: &[Option<u64>],
+    ) -> Vec<(usize, Diagnostic)> {
+        let mut ids: Vec<String> =
+            self.docs.iter_mut().map(|d| std::mem::take(&mut d.id)).collect();
+        let source = |d: usize| self.docs[d].source as usize;
+        let renamed = ids::rename_repeats(&mut ids, |d, _| {
+            fallback_id(&entries[source(d)], lines[d])
+        });
+        // The same record read twice, from one file given twice (as a
+        // check's draft found among its index, say), is renamed all the
+        // same but is no problem of the input.
+        let canonical = |d: usize| {
+            let path = entries[source(d)].path()?;
+            std::fs::canonicalize(path).ok()
+        };
+        let reread = |r: &ids::Renamed| {
+            lines[r.doc] == lines[r.first]
+                && canonical(r.doc)
+                    .is_some_and(|p| Some(p) == canonical(r.first))
+        };
+        let name = |d: usize| self.sources[source(d)].name.as_str();
+        let diags = renamed
+            .into_iter()
+            .filter(|r| !reread(r))
+            .map(|r| {
+                let first = match lines[r.first] {
+                    Some(line) if source(r.first) == source(r.doc) => {
+                        format!("line {line}")
+                    }
+                    Some(line) => format!("line {line} of {}", name(r.first)),
+                    None => name(r.first).to_string(),
+                };
+                let what =
+                    if lines[r.doc].is_some() { "record" } else { "document" };
+                let message = format!(
+                    "id `{}` is also the id of {first}; the {what}'s id is {}",
+                    r.id, ids[r.doc]
+                );
+                let mut diag = Diagnostic::file(
+                    name(r.doc),
+                    DiagnosticKind::DuplicateId,
+                    Action::Kept,
+                    message,
+                );
+                diag.line = lines[r.doc];
+                (r.doc, diag)
+            })
+            .collect();
+        for (doc, id) in self.docs.iter_mut().zip(ids) {
+            doc.id = id;
+        }
+        diags
+    }
+
     /// A corpus of in-memory documents `(id, text)`, as from a generator or
     /// a test. Documents without words are skipped with a diagnostic.
     pub fn from_texts<I, S, T>(docs: I) -> Corpus
@@ -310,6 +416,27 @@ impl Corpus {
                 text: TextLoc::Owned(text.into()),
             });
         }
+        // A repeated id gets `#2`, `#3`…: there is no path or line.
+        let mut ids: Vec<String> = corpus
+            .docs
+            .iter_mut()
+            .map(|d| std::mem::take(&mut d.id))
+            .collect();
+        let renamed = ids::rename_repeats(&mut ids, |_, id| id.to_string());
+        for (doc, id) in corpus.docs.iter_mut().zip(ids) {
+            doc.id = id;
+        }
+        corpus.diagnostics.extend(renamed.into_iter().map(|r| {
+            Diagnostic::file(
+                r.id.clone(),
+                DiagnosticKind::DuplicateId,
+                Action::Kept,
+                format!(
+                    "id `{}` is also the id of an earlier document; the document's id is {}",
+                    r.id, corpus.docs[r.doc].id
+                ),
+            )
+        }));
         corpus
     }
 
@@ -611,6 +738,21 @@ mod tests {
         assert!(has_word("— ж —".as_bytes()));
         assert!(!has_word(" \n\t.,;— ".as_bytes()));
         assert!(!has_word(b""));
+    }
+
+    #[test]
+    fn from_texts_numbers_repeated_ids() {
+        let c =
+            Corpus::from_texts([("a", "one"), ("b", "two"), ("a", "three")]);
+        let ids: Vec<&str> = c.ids().map(|d| c.id(d)).collect();
+        assert_eq!(ids, ["a", "b", "a#2"]);
+        assert_eq!(c.diagnostics().len(), 1);
+        let d = &c.diagnostics()[0];
+        assert_eq!(
+            (d.kind, d.action),
+            (DiagnosticKind::DuplicateId, Action::Kept)
+        );
+        assert!(d.message.contains("a#2"), "{}", d.message);
     }
 
     #[test]

@@ -111,6 +111,16 @@ clitest!(a_draft_inside_the_index_is_not_its_own_copy, |dir, cmd| {
         (Some(6), Some(1))
     );
     assert!(of_type(&out, "duplicate").is_empty());
+    // Its file read twice is no problem of the input, even with --strict.
+    assert!(of_type(&out, "diagnostic").is_empty());
+    let strict = dir
+        .command()
+        .args(["check", "--strict", "--format", "json"])
+        .arg(fixture("news/07-storm-warning.txt"))
+        .arg("-a")
+        .arg(fixture("news"))
+        .stdout();
+    assert_eq!(of_type(&strict, "check"), of_type(&out, "check"));
     // A copy elsewhere in the index is still found.
     let out = dir
         .command()

@@ -289,6 +289,84 @@ clitest!(odd_ids_fall_back_to_path_and_line, |dir, cmd| {
     );
 });
 
+clitest!(repeated_ids_are_renamed_and_reported, |dir, cmd| {
+    // Two copies under one id: a report naming both "x" would tell a
+    // script that removes the copy to remove the kept one too.
+    let other =
+        "Rain is expected across the valley on Thursday, forecasters said.";
+    dir.create(
+        "a.jsonl",
+        format!(
+            "{{\"id\": \"x\", \"text\": \"{DOC}\"}}\n\
+             {{\"id\": \"y\", \"text\": \"{other}\"}}\n\
+             {{\"id\": \"x\", \"text\": \"{DOC}\"}}\n"
+        ),
+    );
+    // The fallback of line 1 of b.jsonl is taken: a.jsonl has that id.
+    dir.create(
+        "b.jsonl",
+        format!(
+            "{{\"id\": \"y\", \"text\": \"{DOC}\"}}\n\
+             {{\"id\": \"b.jsonl:1\", \"text\": \"{other}\"}}\n"
+        ),
+    );
+    let out = cmd
+        .args(["scan", "--format", "json", "a.jsonl", "b.jsonl"])
+        .expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "rehash: a.jsonl: line 3: id `x` is also the id of line 1; the record's id is a.jsonl:3\n\
+         rehash: b.jsonl: line 1: id `y` is also the id of line 2 of a.jsonl; the record's id is b.jsonl:1#2\n"
+    );
+    let diags = of_type(&out.stdout, "diagnostic");
+    let got: Vec<(&str, u64, &str, &str)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["kind"].as_str().unwrap(),
+                d["action"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a.jsonl", 3, "duplicate_id", "kept"),
+            ("b.jsonl", 1, "duplicate_id", "kept")
+        ]
+    );
+    accounted(&out.stdout, 5, 0);
+    let cluster = &of_type(&out.stdout, "cluster")[0];
+    assert_eq!(
+        cluster["members"],
+        serde_json::json!(["x", "a.jsonl:3", "b.jsonl:1#2"])
+    );
+    let mut ids: Vec<String> =
+        pairs(&out.stdout).into_iter().flat_map(|(a, b)| [a, b]).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids, ["a.jsonl:3", "b.jsonl:1", "b.jsonl:1#2", "x", "y"]);
+
+    let out = dir
+        .command()
+        .args(["scan", "--strict", "a.jsonl", "b.jsonl"])
+        .expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "rehash: a.jsonl: line 3: id `x` is also the id of line 1; the record's id is a.jsonl:3 (--strict)\n"
+    );
+});
+
+clitest!(a_file_given_twice_is_renamed_without_a_problem, |dir, cmd| {
+    dir.create("a.txt", DOC);
+    let out =
+        cmd.args(["scan", "--format", "json", "a.txt", "a.txt"]).stdout();
+    assert_eq!(pairs(&out), [("a.txt".to_string(), "a.txt#2".to_string())]);
+    assert!(of_type(&out, "diagnostic").is_empty());
+});
+
 clitest!(many_problems_are_summarised_on_stderr, |dir, cmd| {
     let mut jsonl = format!("{{\"text\": \"{DOC}\"}}\n");
     jsonl.push_str(&"oops\n".repeat(120));
