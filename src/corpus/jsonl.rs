@@ -61,6 +61,11 @@ pub(crate) fn parse(
     out
 }
 
+/// `data` without the UTF-8 byte order mark it starts with, if any.
+pub(crate) fn without_bom(data: &[u8]) -> &[u8] {
+    data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data)
+}
+
 /// Splits `data` into ranges of about `target` bytes that end just after a
 /// newline (or at the end of the data).
 fn split_chunks(data: &[u8], target: usize) -> Vec<(usize, usize)> {
@@ -91,7 +96,11 @@ fn parse_chunk(
     let mut out =
         ParsedFile { docs: Vec::new(), diags: Vec::new(), records: 0 };
     let mut line_no = 0u64;
-    let mut pos = start;
+    // A byte order mark opens the first line of files saved by some
+    // Windows programs: JSON parsers may ignore it (RFC 8259), and
+    // records would otherwise start with invalid JSON.
+    let mut pos = start
+        + (data.len() - without_bom(data).len()) * usize::from(start == 0);
     while pos < end {
         let line_end =
             memchr::memchr(b'\n', &data[pos..end]).map_or(end, |i| pos + i);

@@ -523,7 +523,9 @@ impl Corpus {
         };
         let data = self.sources[doc.source as usize].data.as_ref();
         let (start, end) = (start as usize, end as usize);
-        let from = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+        // The first line leaves out a byte order mark before it.
+        let from = memchr::memrchr(b'\n', &data[..start])
+            .map_or(data.len() - jsonl::without_bom(data).len(), |i| i + 1);
         let to = memchr::memchr(b'\n', &data[end..])
             .map_or(data.len(), |i| end + i);
         // A line ending in CR LF keeps its CR out.
@@ -720,6 +722,7 @@ fn is_jsonl(entry: &Entry, bytes: &[u8], format: InputFormat) -> bool {
                 stem.ends_with(".jsonl") || stem.ends_with(".ndjson")
             }
             Entry::Stdin => {
+                let bytes = jsonl::without_bom(bytes);
                 let first = bytes.split(|&b| b == b'\n').next().unwrap_or(b"");
                 serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
                     && first.trim_ascii_start().starts_with(b"{")

@@ -367,6 +367,43 @@ clitest!(a_file_given_twice_is_renamed_without_a_problem, |dir, cmd| {
     assert!(of_type(&out, "diagnostic").is_empty());
 });
 
+clitest!(a_byte_order_mark_before_json_lines_is_skipped, |dir, cmd| {
+    // As some Windows programs save a file: a BOM, and CR LF line ends.
+    let other =
+        "Rain is expected across the valley on Thursday, forecasters said.";
+    let jsonl = format!(
+        "\u{feff}{{\"id\": \"a\", \"text\": \"{DOC}\"}}\r\n\
+         {{\"id\": \"b\", \"text\": \"{DOC}\"}}\r\n\
+         {{\"id\": \"c\", \"text\": \"{other}\"}}\r\n"
+    );
+    dir.create("c.jsonl", &jsonl);
+    let out = cmd.args(["scan", "--format", "json", "c.jsonl"]).stdout();
+    accounted(&out, 3, 0);
+    assert!(of_type(&out, "diagnostic").is_empty());
+    assert_eq!(pairs(&out), [("a".to_string(), "b".to_string())]);
+    // Standard input is still recognised as JSON Lines.
+    let out = dir
+        .command()
+        .args(["scan", "--format", "json", "-"])
+        .stdin(jsonl.as_bytes())
+        .stdout();
+    assert_eq!(pairs(&out), [("a".to_string(), "b".to_string())]);
+    // The records written back carry no BOM: the first is no longer first.
+    dir.command()
+        .args(["clean", "c.jsonl", "-o", "kept.jsonl"])
+        .expect_code(0);
+    let kept = dir.read("kept.jsonl");
+    let ids: Vec<String> = kept
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, ["\"a\"", "\"c\""]);
+    assert!(!kept.contains('\u{feff}'), "{kept:?}");
+});
+
 clitest!(many_problems_are_summarised_on_stderr, |dir, cmd| {
     let mut jsonl = format!("{{\"text\": \"{DOC}\"}}\n");
     jsonl.push_str(&"oops\n".repeat(120));
