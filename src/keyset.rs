@@ -26,3 +26,90 @@ impl Hasher for KeyHasher {
         self.0 = n;
     }
 }
+
+/// A fixed set of a few hundred hash keys at most, each in a slot of its
+/// own: a lookup is one multiply, one load and one compare, where a
+/// [`KeySet`] probes a group of slots. Passages look up every token in
+/// the stopwords.
+#[derive(Clone, Debug)]
+pub(crate) struct StaticKeySet {
+    /// A power of two of slots, at least 32 a key. A key's slot holds it;
+    /// the others hold a key of another slot, which no lookup there can
+    /// equal.
+    slots: Vec<u64>,
+    /// Odd: a key's slot is the top bits of the key times this.
+    mul: u64,
+    shift: u32,
+}
+
+impl StaticKeySet {
+    /// The set of `keys` (uniform hashes; repeats are one key).
+    pub(crate) fn new(keys: &[u64]) -> StaticKeySet {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        let Some(&filler) = keys.first() else {
+            // Keys below 2^63 look in slot 0, the others in slot 1.
+            return StaticKeySet {
+                slots: vec![u64::MAX, 0],
+                mul: 1,
+                shift: 63,
+            };
+        };
+        let mut bits = (keys.len() * 32).next_power_of_two().ilog2();
+        // With 32 slots a key, a multiplier places n keys without a
+        // collision with probability about e^(-n/64): 12% for 135
+        // stopwords, so some dozens of multipliers are tried, from a fixed
+        // sequence, and the table doubles if none works.
+        let mut seed = 0x5374_6f70_776f_7264u64;
+        loop {
+            for _ in 0..256 {
+                seed = crate::shingle::mix(seed.wrapping_add(1));
+                let (mul, shift) = (seed | 1, 64 - bits);
+                let slot = |k: u64| (k.wrapping_mul(mul) >> shift) as usize;
+                let mut slots = vec![filler; 1 << bits];
+                let mut taken = vec![false; 1 << bits];
+                let placed = keys.iter().all(|&k| {
+                    let i = slot(k);
+                    slots[i] = k;
+                    !std::mem::replace(&mut taken[i], true)
+                });
+                if placed {
+                    return StaticKeySet { slots, mul, shift };
+                }
+            }
+            bits += 1;
+        }
+    }
+
+    /// True when `key` is in the set.
+    #[inline]
+    pub(crate) fn contains(&self, key: u64) -> bool {
+        self.slots[(key.wrapping_mul(self.mul) >> self.shift) as usize] == key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_sets_hold_their_keys_and_no_others() {
+        let hash = |i: u64| crate::shingle::mix(i ^ 0xabcd);
+        for n in [1u64, 2, 135, 400] {
+            let keys: Vec<u64> = (0..n).map(hash).collect();
+            let set = StaticKeySet::new(&keys);
+            assert!(keys.iter().all(|&k| set.contains(k)), "n = {n}");
+            assert!(
+                (n..n + 20_000).all(|i| !set.contains(hash(i))),
+                "n = {n}"
+            );
+        }
+        // Keys that are small numbers, not hashes, one of them repeated.
+        let set = StaticKeySet::new(&[0, 1, 2, 2]);
+        assert!([0, 1, 2].iter().all(|&k| set.contains(k)));
+        assert!((3..1000).all(|k| !set.contains(k)));
+        let none = StaticKeySet::new(&[]);
+        assert!(![0, 1, u64::MAX, 1 << 63].iter().any(|&k| none.contains(k)));
+    }
+}

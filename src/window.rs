@@ -9,7 +9,7 @@
 //! little. Sentences are the windows because rewrites go sentence by
 //! sentence, and a paragraph that rewrites three sources is three pairs.
 
-use crate::keyset::KeySet;
+use crate::keyset::{KeySet, StaticKeySet};
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -220,14 +220,14 @@ pub struct Window {
 pub struct TermTokenizer {
     tokenizer: Tokenizer,
     seed: u64,
-    stopwords: KeySet,
+    stopwords: StaticKeySet,
     abbreviations: KeySet,
 }
 
 impl TermTokenizer {
     /// A tokenizer with the token hash `seed`.
     pub fn new(seed: u64) -> TermTokenizer {
-        let hashes = |words: &[&str]| {
+        let hashes = |words: &[&str]| -> Vec<u64> {
             words
                 .iter()
                 .map(|w| xxh3_64_with_seed(w.as_bytes(), seed))
@@ -236,8 +236,8 @@ impl TermTokenizer {
         TermTokenizer {
             tokenizer: Tokenizer::new(seed),
             seed,
-            stopwords: hashes(STOPWORDS),
-            abbreviations: hashes(ABBREVIATIONS),
+            stopwords: StaticKeySet::new(&hashes(STOPWORDS)),
+            abbreviations: hashes(ABBREVIATIONS).into_iter().collect(),
         }
     }
 
@@ -260,7 +260,7 @@ impl TermTokenizer {
                 start: t.start,
                 end: t.end,
                 flags: t.flags,
-                content: !stopwords.contains(&t.hash),
+                content: !stopwords.contains(t.hash),
             });
         });
     }
