@@ -611,6 +611,25 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
             n(kept.stripped_documents)
         );
     }
+    // Records that were never documents are not written either: said
+    // here too, not only in their diagnostics.
+    let count = |k: u64, one: &str, many: &str| {
+        (k > 0)
+            .then(|| format!("{} {}", n(k), if k == 1 { one } else { many }))
+    };
+    let skipped: Vec<String> = [
+        count(corpus.skipped(), "skipped record", "skipped records"),
+        count(corpus.skipped_files(), "unread file", "unread files"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !skipped.is_empty() {
+        line += &format!(
+            "; {} not written (see diagnostics)",
+            skipped.join(" and ")
+        );
+    }
     eprintln!("{line}");
     Ok(Outcome::of(Some(&corpus)))
 }

@@ -238,3 +238,29 @@ clitest!(text_without_line_breaks_cleans_without_debris, |dir, cmd| {
         );
     }
 });
+
+clitest!(skipped_records_are_counted_in_the_summary, |dir, cmd| {
+    dir.create(
+        "in.jsonl",
+        "{\"id\": \"a\", \"text\": \"The council approved the bridge budget on Monday.\"}\n\
+         {\"id\": \"b\", \"text\": \n\
+         {\"id\": \"c\", \"body\": \"no text field\"}\n",
+    );
+    let out = cmd
+        .args(["clean", "in.jsonl", "missing.jsonl", "-o", "out.jsonl"])
+        .expect_code(2);
+    let summary = out.stderr.lines().last().unwrap();
+    assert!(
+        summary.ends_with(
+            "; 2 skipped records and 1 unread file not written (see diagnostics)"
+        ),
+        "{summary}"
+    );
+    assert_eq!(texts(&dir.read("out.jsonl")).len(), 1);
+    // Without skipped input the summary says nothing of it.
+    let out = dir
+        .command()
+        .args(["clean", "out.jsonl", "-o", "again.jsonl"])
+        .expect_code(0);
+    assert!(!out.stderr.contains("not written"), "{}", out.stderr);
+});
