@@ -73,15 +73,20 @@ pub fn count(
     k: u32,
     min_docs: u32,
 ) -> ShingleDf {
-    // `(shingle, document, outside boilerplate)` for every occurrence,
-    // each document's written in its place.
+    // Every occurrence as one number, `shingle · 2³³ + document · 2 +
+    // outside boilerplate`, each document's written in its place: sorted
+    // as numbers, not as tuples, the sort takes half the instructions.
+    // Sampled shingles are below 2^(32 − SAMPLE_BITS).
     let lens =
         sampled.iter().zip(counted).map(|(s, &c)| if c { s.len() } else { 0 });
-    let mut all = vec![(0u32, 0u32, false); lens.clone().sum()];
+    let mut all = vec![0u64; lens.clone().sum()];
     split_lengths(&mut all, lens).into_par_iter().enumerate().for_each(
         |(d, out)| {
             for (slot, &(s, i)) in out.iter_mut().zip(&sampled[d]) {
-                *slot = (s, d as u32, !in_spans(&spans[d], i, i + k));
+                debug_assert_eq!(s >> (32 - SAMPLE_BITS), 0);
+                let outside = !in_spans(&spans[d], i, i + k);
+                *slot =
+                    u64::from(s) << 33 | (d as u64) << 1 | u64::from(outside);
             }
         },
     );
@@ -89,13 +94,13 @@ pub fn count(
     let mut df =
         ShingleDf { sample: 1 << SAMPLE_BITS, ..ShingleDf::default() };
     let min_docs = min_docs.max(2) as usize;
-    for shingle in all.chunk_by(|x, y| x.0 == y.0) {
+    for shingle in all.chunk_by(|x, y| x >> 33 == y >> 33) {
         // Per document: outside boilerplate when any occurrence is.
-        let docs = shingle.chunk_by(|x, y| x.1 == y.1);
+        let docs = shingle.chunk_by(|x, y| x >> 1 == y >> 1);
         let (mut n, mut outside) = (0, 0);
         for doc in docs {
             n += 1;
-            outside += u64::from(doc.iter().any(|o| o.2));
+            outside += u64::from(doc.iter().any(|o| o & 1 == 1));
         }
         df.distinct += 1;
         df.incidences += n as u64;
