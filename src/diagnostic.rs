@@ -138,14 +138,17 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// `path: line N: byte B: message`, leaving out what is unknown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.path)?;
+        // Paths and messages may quote the input: shown as a terminal
+        // should show them.
+        let visible = crate::report::text::visible;
+        write!(f, "{}: ", visible(&self.path))?;
         if let Some(line) = self.line {
             write!(f, "line {line}: ")?;
         }
         if let Some(offset) = self.byte_offset {
             write!(f, "byte {offset}: ")?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", visible(&self.message))?;
         if self.is_skip() {
             write!(f, " (skipped)")?;
         }

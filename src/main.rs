@@ -24,7 +24,11 @@ fn main() -> ExitCode {
         // `rehash scan … | head` closes the pipe early: not a failure.
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("rehash: {err}");
+            // Paths and messages may quote the input (see `visible`).
+            eprintln!(
+                "rehash: {}",
+                rehash::report::text::visible(&err.to_string())
+            );
             ExitCode::from(2)
         }
     }

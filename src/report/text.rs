@@ -2,6 +2,7 @@
 //! pairs, passages, boilerplate, then totals. A check's: each draft with
 //! findings, its near-duplicates and passages in the index, then totals.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
 
@@ -48,6 +49,36 @@ impl Paint {
     }
 }
 
+/// A document's id as the text report shows it (see [`visible`]).
+fn id_of(report: &Report, doc: DocId) -> Cow<'_, str> {
+    visible(report.id(doc))
+}
+
+/// `s` as a terminal should show it: control characters other than tab,
+/// and the marks that reorder bidirectional text, written as `\u{1b}`.
+/// Ids and texts come from scraped pages, where an escape sequence could
+/// clear the screen or retitle the window, and an override reverse what
+/// a line appears to say. Borrowed when there are none; the JSON report
+/// keeps every character (JSON escapes control characters itself).
+pub fn visible(s: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Writes the text report.
 ///
 /// # Errors
@@ -77,26 +108,27 @@ pub fn write<W: io::Write>(
                 "cluster {} · {} documents · keep {}",
                 c.id,
                 c.members.len(),
-                report.id(c.representative)
+                id_of(report, c.representative)
             ))
         )?;
         let width = c
             .members
             .iter()
-            .map(|&m| report.id(m).chars().count())
+            .map(|&m| id_of(report, m).chars().count())
             .max()
             .unwrap_or(0);
         for &m in &c.members {
             let info = &report.docs[&m];
             let mark = if m == c.representative { "keep" } else { "    " };
-            let pad = width - info.id.chars().count();
+            let id = visible(&info.id);
+            let pad = width - id.chars().count();
             writeln!(
                 w,
                 "  {mark}  {}{:pad$}  {:>7} words  {}",
-                paint.id(&info.id),
+                paint.id(&id),
                 "",
                 thousands(u64::from(info.tokens)),
-                paint.dim(&info.opening),
+                paint.dim(&visible(&info.opening)),
             )?;
         }
         for &m in &c.members {
@@ -111,8 +143,8 @@ pub fn write<W: io::Write>(
                 writeln!(
                     w,
                     "    {} {sign} {}  {} {kind}  (estimate {:.4}, containment {:.2}/{:.2}{passages})",
-                    report.id(d.a),
-                    report.id(d.b),
+                    id_of(report, d.a),
+                    id_of(report, d.b),
                     paint.score(&format!("{:.4}", d.overlap.jaccard())),
                     d.estimate,
                     d.overlap.containment_a(),
@@ -194,7 +226,7 @@ fn write_check<W: io::Write>(
             "{}",
             paint.bold(&format!(
                 "{} · {} · {}",
-                report.id(draft),
+                id_of(report, draft),
                 count(duplicates.len() as u64, "near-duplicate"),
                 count(passages.len() as u64, "passage"),
             ))
@@ -211,7 +243,7 @@ fn write_check<W: io::Write>(
             writeln!(
                 w,
                 "  {sign} {}  {} {kind}  (estimate {:.4}, containment {mine:.2}/{theirs:.2})",
-                paint.id(report.id(other)),
+                paint.id(&id_of(report, other)),
                 paint.score(&format!("{:.4}", d.overlap.jaccard())),
                 d.estimate,
             )?;
@@ -303,7 +335,7 @@ fn write_passage<W: io::Write>(
             paragraphs.0,
             at_a.0,
             at_a.1,
-            report.id(doc_b),
+            id_of(report, doc_b),
             paragraphs.1,
             at_b.0,
             at_b.1
@@ -311,7 +343,7 @@ fn write_passage<W: io::Write>(
     } else if doc_a == doc_b {
         format!(
             "{} {}:{} ↔ {}:{}",
-            report.id(doc_a),
+            id_of(report, doc_a),
             at_a.0,
             at_a.1,
             at_b.0,
@@ -320,10 +352,10 @@ fn write_passage<W: io::Write>(
     } else {
         format!(
             "{} {}:{} ↔ {} {}:{}",
-            report.id(doc_a),
+            id_of(report, doc_a),
             at_a.0,
             at_a.1,
-            report.id(doc_b),
+            id_of(report, doc_b),
             at_b.0,
             at_b.1
         )
@@ -337,6 +369,7 @@ fn write_passage<W: io::Write>(
         words.0,
         words.1,
     )?;
+    let (quote_a, quote_b) = (visible(quote_a), visible(quote_b));
     writeln!(w, "    {}", paint.dim(&format!("“{quote_a}”")))?;
     writeln!(w, "    {}", paint.dim(&format!("“{quote_b}”")))
 }
@@ -389,7 +422,7 @@ fn write_boilerplate<W: io::Write>(
             w,
             "  {:>7} docs  {}",
             thousands(u64::from(t.documents)),
-            t.text
+            visible(&t.text)
         )?;
     }
     if report.boilerplate.len() > SHOWN_TEMPLATES {
@@ -510,6 +543,18 @@ fn format_mb(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_written_out() {
+        assert!(matches!(visible("plain — é ✓\tTab"), Cow::Borrowed(_)));
+        assert_eq!(visible("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(
+            visible("x\ny\rz\u{7f}\u{85}"),
+            "x\\u{a}y\\u{d}z\\u{7f}\\u{85}"
+        );
+        // A right-to-left override, and an isolate.
+        assert_eq!(visible("ab\u{202e}cd\u{2066}"), "ab\\u{202e}cd\\u{2066}");
+    }
 
     #[test]
     fn thousands_separators() {

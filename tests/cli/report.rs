@@ -425,3 +425,51 @@ clitest!(text_report_names_clusters_and_scores, |dir, cmd| {
         .stdout();
     assert!(colored.contains("\x1b[1m"));
 });
+
+clitest!(
+    text_reports_write_out_control_characters_of_the_input,
+    |dir, cmd| {
+        // An id and a text with escape sequences, as a hostile page could
+        // carry: they would clear the screen of whoever reads the report.
+        let text = "The council voted on Tuesday to approve the new budget \
+                \u{1b}[2J for the city parks after a long debate.";
+        let record = |id: &str| {
+            serde_json::json!({ "id": id, "text": text }).to_string() + "\n"
+        };
+        dir.create(
+            "c.jsonl",
+            record("a\u{1b}]0;owned\u{7}") + &record("b") + &record("b"),
+        );
+        let out =
+            cmd.args(["scan", "--color", "never", "c.jsonl"]).expect_code(2);
+        assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+        assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+        assert!(
+            out.stdout.contains("keep a\\u{1b}]0;owned\\u{7}"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("budget \\u{1b}[2J for"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stderr.contains("id `b` is also the id of line 2"),
+            "{}",
+            out.stderr
+        );
+        // The JSON report keeps every character, escaped as JSON does.
+        let json = dir
+            .command()
+            .args(["scan", "--format", "json", "c.jsonl"])
+            .expect_code(2)
+            .stdout;
+        assert!(
+            json.contains(
+                r#""members":["a\u001b]0;owned\u0007","b","c.jsonl:3"]"#
+            ),
+            "{json}"
+        );
+    }
+);
