@@ -332,12 +332,10 @@ impl Corpus {
         entries: &[Entry],
         lines: &[Option<u64>],
     ) -> Vec<(usize, Diagnostic)> {
-        let mut ids: Vec<String> =
-            self.docs.iter_mut().map(|d| std::mem::take(&mut d.id)).collect();
-        let source = |d: usize| self.docs[d].source as usize;
-        let renamed = ids::rename_repeats(&mut ids, |d, _| {
-            fallback_id(&entries[source(d)], lines[d])
-        });
+        let source_of: Vec<u32> = self.docs.iter().map(|d| d.source).collect();
+        let source = |d: usize| source_of[d] as usize;
+        let renamed =
+            self.rename_ids(|d, _| fallback_id(&entries[source(d)], lines[d]));
         // The same record read twice, from one file given twice (as a
         // check's draft found among its index, say), is renamed all the
         // same but is no problem of the input.
@@ -351,7 +349,7 @@ impl Corpus {
                     .is_some_and(|p| Some(p) == canonical(r.first))
         };
         let name = |d: usize| self.sources[source(d)].name.as_str();
-        let diags = renamed
+        renamed
             .into_iter()
             .filter(|r| !reread(r))
             .map(|r| {
@@ -366,7 +364,7 @@ impl Corpus {
                     if lines[r.doc].is_some() { "record" } else { "document" };
                 let message = format!(
                     "id `{}` is also the id of {first}; the {what}'s id is {}",
-                    r.id, ids[r.doc]
+                    r.id, self.docs[r.doc].id
                 );
                 let mut diag = Diagnostic::file(
                     name(r.doc),
@@ -377,11 +375,22 @@ impl Corpus {
                 diag.line = lines[r.doc];
                 (r.doc, diag)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Gives each document whose id an earlier one has a new id (see
+    /// [`ids::rename_repeats`]).
+    fn rename_ids(
+        &mut self,
+        fallback: impl Fn(usize, &str) -> String,
+    ) -> Vec<ids::Renamed> {
+        let mut ids: Vec<String> =
+            self.docs.iter_mut().map(|d| std::mem::take(&mut d.id)).collect();
+        let renamed = ids::rename_repeats(&mut ids, fallback);
         for (doc, id) in self.docs.iter_mut().zip(ids) {
             doc.id = id;
         }
-        diags
+        renamed
     }
 
     /// A corpus of in-memory documents `(id, text)`, as from a generator or
@@ -417,15 +426,7 @@ impl Corpus {
             });
         }
         // A repeated id gets `#2`, `#3`…: there is no path or line.
-        let mut ids: Vec<String> = corpus
-            .docs
-            .iter_mut()
-            .map(|d| std::mem::take(&mut d.id))
-            .collect();
-        let renamed = ids::rename_repeats(&mut ids, |_, id| id.to_string());
-        for (doc, id) in corpus.docs.iter_mut().zip(ids) {
-            doc.id = id;
-        }
+        let renamed = corpus.rename_ids(|_, id| id.to_string());
         corpus.diagnostics.extend(renamed.into_iter().map(|r| {
             Diagnostic::file(
                 r.id.clone(),
