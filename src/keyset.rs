@@ -58,9 +58,9 @@ impl StaticKeySet {
         };
         let mut bits = (keys.len() * 32).next_power_of_two().ilog2();
         // With 32 slots a key, a multiplier places n keys without a
-        // collision with probability about e^(-n/64): 12% for 135
-        // stopwords, so some dozens of multipliers are tried, from a fixed
-        // sequence, and the table doubles if none works.
+        // collision with probability about e^(-n/64) or more: 33% for the
+        // 135 stopwords in 8,192 slots. Multipliers are tried from a fixed
+        // sequence, and the table doubles if 256 of them fail.
         let mut seed = 0x5374_6f70_776f_7264u64;
         loop {
             for _ in 0..256 {
