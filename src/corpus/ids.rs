@@ -4,6 +4,8 @@
 //! script that drops records by id drop the copy kept too. The later
 //! document gets a new id instead, and a diagnostic says so.
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -56,19 +58,20 @@ pub(crate) fn rename_repeats(
         return Vec::new();
     }
     repeats.sort_unstable();
-    // New ids taken so far, besides those in `keys`.
-    let mut given: Vec<String> = Vec::new();
+    // New ids given so far, besides those in `keys`: a set, since a
+    // corpus whose records all have one id renames every one of them.
+    let mut given: HashSet<String> = HashSet::new();
     let mut renamed = Vec::with_capacity(repeats.len());
     for (doc, first) in repeats {
         let base = fallback(doc, &ids[doc]);
-        let taken = |id: &str, given: &[String]| {
+        let taken = |id: &str, given: &HashSet<String>| {
             let h = xxh3_64(id.as_bytes());
             let from = keys.partition_point(|k| k.0 < h);
             keys[from..]
                 .iter()
                 .take_while(|k| k.0 == h)
                 .any(|&(_, d)| ids[d as usize] == id)
-                || given.iter().any(|g| g == id)
+                || given.contains(id)
         };
         let mut id = base.clone();
         let mut n = 2u64;
@@ -76,7 +79,7 @@ pub(crate) fn rename_repeats(
             id = format!("{base}#{n}");
             n += 1;
         }
-        given.push(id.clone());
+        given.insert(id.clone());
         let old = std::mem::replace(&mut ids[doc], id);
         renamed.push(Renamed { doc, first, id: old });
     }
