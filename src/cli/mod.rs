@@ -329,8 +329,8 @@ struct RunArgs {
     #[arg(long)]
     no_progress: bool,
 
-    /// Worker threads. By default, one per CPU. Results do not depend on
-    /// it.
+    /// Worker threads. By default, or with 0 (as in ripgrep), one per
+    /// CPU. Results do not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
 }
@@ -521,10 +521,8 @@ fn in_pool<T: Send>(
     f: impl FnOnce() -> Result<T> + Send,
 ) -> Result<T> {
     let mut builder = rayon::ThreadPoolBuilder::new();
+    // 0 leaves the choice to rayon: one per CPU.
     if let Some(n) = threads {
-        if n == 0 {
-            return Err(rehash::Error::config("-j must be at least 1"));
-        }
         builder = builder.num_threads(n);
     }
     let pool = builder.build().map_err(|e| {

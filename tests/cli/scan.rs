@@ -194,11 +194,22 @@ clitest!(bad_settings_are_usage_errors, |dir, cmd| {
         .args(["scan", "--bands", "40", "--rows", "8", "a.txt"])
         .expect_code(2);
     assert!(out.stderr.contains("exceeds num_perm"), "{}", out.stderr);
-    let out = dir.command().args(["scan", "-j", "0", "a.txt"]).expect_code(2);
-    assert!(out.stderr.contains("-j must be at least 1"), "{}", out.stderr);
     let out = dir
         .command()
         .args(["scan", "--format", "xml", "a.txt"])
         .expect_code(2);
     assert!(out.stderr.contains("invalid value 'xml'"), "{}", out.stderr);
+});
+
+clitest!(zero_threads_means_one_per_cpu, |dir, cmd| {
+    // As in ripgrep: -j 0 leaves the choice to rehash.
+    let jsonl = crate::util::synth_jsonl(300, 120, 7);
+    dir.create("c.jsonl", &jsonl);
+    let auto = cmd.args(["scan", "--format", "json", "c.jsonl"]).stdout();
+    let zero = dir
+        .command()
+        .args(["scan", "--format", "json", "-j", "0", "c.jsonl"])
+        .stdout();
+    assert_eq!(zero, auto);
+    assert!(auto.contains("\"type\":\"summary\""));
 });
