@@ -570,6 +570,15 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
 
 fn clean(args: &CleanArgs) -> Result<Outcome> {
     use rehash::clean;
+    // The audit written last would replace the cleaned corpus.
+    if let (Some(out), Some(audit)) = (&args.output, &args.report) {
+        if std::path::absolute(out).ok() == std::path::absolute(audit).ok() {
+            return Err(rehash::Error::config(format!(
+                "-o and --report name the same file ({}): the audit would replace the cleaned corpus",
+                out.display()
+            )));
+        }
+    }
     // Passages do not decide what is kept.
     let config = convert::config(&args.sketch, None, &args.boilerplate)?;
     let bar = args.run.bar();
