@@ -268,7 +268,9 @@ impl ScanOptions {
         paths: &[PathBuf],
         bar: &progress::Bar,
     ) -> Result<rehash::Corpus> {
-        read_corpus(&self.input, paths, bar)
+        let corpus = read_corpus(&self.input, paths, bar)?;
+        not_an_input(&corpus, self.output.output.as_deref(), "-o", "report")?;
+        Ok(corpus)
     }
 
     /// Writes `write`'s output where -o says, or to standard output.
@@ -282,6 +284,25 @@ impl ScanOptions {
 
 /// Reads the corpus, printing its diagnostics; an error when nothing
 /// could be read.
+/// An error when `path`, given with `flag` to write `what` to, is one of
+/// the files `corpus` was read from: it would replace that input.
+fn not_an_input(
+    corpus: &rehash::Corpus,
+    path: Option<&std::path::Path>,
+    flag: &str,
+    what: &str,
+) -> Result<()> {
+    match path {
+        Some(path) if corpus.reads(path) => {
+            Err(rehash::Error::config(format!(
+                "{flag} {} is one of the inputs: the {what} would replace it",
+                path.display()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn read_corpus(
     input: &InputArgs,
     paths: &[PathBuf],
@@ -583,6 +604,9 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     let config = convert::config(&args.sketch, None, &args.boilerplate)?;
     let bar = args.run.bar();
     let corpus = read_corpus(&args.input, &args.paths, &bar)?;
+    // The cleaned corpus may replace its input (it is written to a
+    // temporary file first); the audit may not.
+    not_an_input(&corpus, args.report.as_deref(), "--report", "audit")?;
     // Its report is JSON Lines: no quotes.
     let mut report =
         Pipeline::new(config).quotes(false).run_with_progress(&corpus, &bar);

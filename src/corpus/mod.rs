@@ -474,6 +474,23 @@ impl Corpus {
         self.sources.get(source as usize).and_then(|s| s.path.as_deref())
     }
 
+    /// True when `path` is one of the files the corpus was read from, so
+    /// that writing it would replace an input. A path that is not an
+    /// existing regular file (a new report, `/dev/null`) is none; the
+    /// others are compared with every input file, links resolved.
+    pub fn reads(&self, path: &Path) -> bool {
+        if !path.is_file() {
+            return false;
+        }
+        let Ok(target) = std::fs::canonicalize(path) else {
+            return false;
+        };
+        let files = self.sources.iter().filter_map(|s| s.path.as_deref());
+        files
+            .into_iter()
+            .any(|p| std::fs::canonicalize(p).is_ok_and(|p| p == target))
+    }
+
     /// Which of the inputs given to [`CorpusBuilder::build`] a document came
     /// from, as an index into them; `None` for documents made by
     /// [`Corpus::from_texts`].

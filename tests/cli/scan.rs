@@ -213,3 +213,35 @@ clitest!(zero_threads_means_one_per_cpu, |dir, cmd| {
     assert_eq!(zero, auto);
     assert!(auto.contains("\"type\":\"summary\""));
 });
+
+clitest!(a_report_may_not_replace_an_input, |dir, cmd| {
+    let jsonl = crate::util::synth_jsonl(20, 60, 3);
+    dir.create("docs/c.jsonl", &jsonl);
+    let out = cmd.args(["scan", "docs", "-o", "docs/c.jsonl"]).expect_code(2);
+    assert!(
+        out.stderr.ends_with(
+            "-o docs/c.jsonl is one of the inputs: the report would replace it\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(dir.read("docs/c.jsonl"), jsonl);
+    // The audit of clean neither; its cleaned corpus may replace its input.
+    let out = dir
+        .command()
+        .args(["clean", "docs/c.jsonl", "--report", "docs/c.jsonl"])
+        .expect_code(2);
+    assert!(
+        out.stderr.contains("the audit would replace it"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(dir.read("docs/c.jsonl"), jsonl);
+    dir.command()
+        .args(["clean", "docs/c.jsonl", "-o", "docs/c.jsonl"])
+        .expect_code(0);
+    assert!(dir.read("docs/c.jsonl").lines().count() > 0);
+    // A new file, or a device, is no input.
+    dir.command().args(["scan", "docs", "-o", "report.txt"]).expect_code(0);
+    dir.command().args(["scan", "docs", "-o", "/dev/null"]).expect_code(0);
+});
