@@ -477,18 +477,30 @@ impl Corpus {
     /// True when `path` is one of the files the corpus was read from, so
     /// that writing it would replace an input. A path that is not an
     /// existing regular file (a new report, `/dev/null`) is none; the
-    /// others are compared with every input file, links resolved.
+    /// others are compared with every input file, links followed: by
+    /// device and inode where there are such (one `stat` a file, on all
+    /// threads), else by canonical path.
     pub fn reads(&self, path: &Path) -> bool {
-        if !path.is_file() {
-            return false;
-        }
-        let Ok(target) = std::fs::canonicalize(path) else {
+        let Ok(target) = std::fs::metadata(path) else {
             return false;
         };
-        let files = self.sources.iter().filter_map(|s| s.path.as_deref());
-        files
-            .into_iter()
-            .any(|p| std::fs::canonicalize(p).is_ok_and(|p| p == target))
+        if !target.is_file() {
+            return false;
+        }
+        #[cfg(unix)]
+        let same = {
+            use std::os::unix::fs::MetadataExt;
+            let id = (target.dev(), target.ino());
+            move |p: &Path| {
+                std::fs::metadata(p).is_ok_and(|m| (m.dev(), m.ino()) == id)
+            }
+        };
+        #[cfg(not(unix))]
+        let same = {
+            let target = std::fs::canonicalize(path).ok();
+            move |p: &Path| std::fs::canonicalize(p).ok() == target
+        };
+        self.sources.par_iter().filter_map(|s| s.path.as_deref()).any(same)
     }
 
     /// Which of the inputs given to [`CorpusBuilder::build`] a document came
