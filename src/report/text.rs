@@ -446,32 +446,32 @@ fn write_summary<W: io::Write>(
     let s = &report.summary;
     let p = &report.params;
     let mut line = format!(
-        "{} documents scanned ({} MB)",
-        thousands(s.documents),
+        "{} scanned ({} MB)",
+        count(s.documents, "document"),
         format_mb(s.bytes)
     );
     if s.skipped > 0 || s.skipped_files > 0 {
-        line += &format!(", {} records skipped", thousands(s.skipped));
+        line += &format!(", {} skipped", count(s.skipped, "record"));
         if s.skipped_files > 0 {
-            line += &format!(" and {} files", thousands(s.skipped_files));
+            line += &format!(" and {}", count(s.skipped_files, "file"));
         }
         line += " (see diagnostics)";
     }
     writeln!(w, "{}", paint.bold(&line))?;
     writeln!(
         w,
-        "{} duplicate pairs ({} exact) in {} clusters; {} documents removable",
-        thousands(s.duplicates),
+        "{} ({} exact) in {}; {} removable",
+        count(s.duplicates, "duplicate pair"),
         thousands(s.exact_duplicates),
-        thousands(s.clusters),
-        thousands(s.removable),
+        count(s.clusters, "cluster"),
+        count(s.removable, "document"),
     )?;
     if p.passages {
         writeln!(
             w,
-            "{} passages; {} boilerplate spans",
-            thousands(s.passages),
-            thousands(s.boilerplate_spans),
+            "{}; {}",
+            count(s.passages, "passage"),
+            count(s.boilerplate_spans, "boilerplate span"),
         )?;
     }
     // A sample of fewer incidences than this says too little to show.
@@ -495,14 +495,14 @@ fn write_summary<W: io::Write>(
         "{}",
         paint.dim(&format!(
             "settings: {} {}-grams, {} permutations, {} bands × {} rows, threshold {}, \
-             {} candidate pairs verified",
+             {} verified",
             p.unit,
             p.sketch.shingle_size,
             p.sketch.num_perm,
             p.bands,
             p.rows,
             p.threshold,
-            thousands(s.candidates),
+            count(s.candidates, "candidate pair"),
         ))
     )
 }
