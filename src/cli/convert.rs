@@ -65,6 +65,7 @@ pub fn corpus_builder(args: &InputArgs) -> CorpusBuilder {
         .id_field(&args.id_field)
         .max_doc_bytes(args.max_doc_bytes)
         .strict(args.strict)
+        .hidden(args.hidden)
         .format(match args.input_format {
             InputFormatArg::Auto => InputFormat::Auto,
             InputFormatArg::Text => InputFormat::Text,

@@ -391,6 +391,12 @@ struct InputArgs {
     /// record.
     #[arg(long)]
     strict: bool,
+
+    /// Read hidden files and folders (names that start with `.`, as
+    /// `.git`) in folders given as inputs. By default, as in ripgrep, they
+    /// are not read; a hidden path given as an input always is.
+    #[arg(short = '.', long)]
+    hidden: bool,
 }
 
 #[derive(Debug, Args)]

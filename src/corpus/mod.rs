@@ -63,6 +63,7 @@ pub(crate) struct LoadOptions {
     pub mmap: MmapChoice,
     pub format: InputFormat,
     pub strict: bool,
+    pub hidden: bool,
 }
 
 /// The default limit on the size of one document (or JSON line).
@@ -77,6 +78,7 @@ impl Default for LoadOptions {
             mmap: MmapChoice::never(),
             format: InputFormat::Auto,
             strict: false,
+            hidden: false,
         }
     }
 }
@@ -135,6 +137,14 @@ impl CorpusBuilder {
         self
     }
 
+    /// Whether folders' hidden files and folders (names that start with
+    /// `.`, as `.git`) are read. By default, as in ripgrep, they are not;
+    /// a hidden path given as an input is read all the same.
+    pub fn hidden(&mut self, yes: bool) -> &mut CorpusBuilder {
+        self.opts.hidden = yes;
+        self
+    }
+
     /// How files are interpreted. By default, [`InputFormat::Auto`].
     pub fn format(&mut self, format: InputFormat) -> &mut CorpusBuilder {
         self.opts.format = format;
@@ -176,7 +186,8 @@ impl CorpusBuilder {
         let mut of_input = Vec::new();
         let mut diagnostics = Vec::new();
         for (i, input) in inputs.iter().enumerate() {
-            let (found, diags) = source::expand(std::slice::from_ref(input));
+            let (found, diags) =
+                source::expand(std::slice::from_ref(input), opts.hidden);
             of_input.extend(std::iter::repeat_n(i as u32, found.len()));
             entries.extend(found);
             diagnostics.extend(diags);

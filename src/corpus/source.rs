@@ -105,9 +105,13 @@ impl Entry {
 }
 
 /// Expands inputs into files: folders are walked recursively, each
-/// folder's entries in sorted order. Missing paths and unreadable folders
+/// folder's entries in sorted order, without hidden ones (names that
+/// start with `.`) unless `hidden`. Missing paths and unreadable folders
 /// become diagnostics.
-pub(crate) fn expand(inputs: &[Input]) -> (Vec<Entry>, Vec<Diagnostic>) {
+pub(crate) fn expand(
+    inputs: &[Input],
+    hidden: bool,
+) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut diags = Vec::new();
     for input in inputs {
@@ -117,8 +121,8 @@ pub(crate) fn expand(inputs: &[Input]) -> (Vec<Entry>, Vec<Diagnostic>) {
                 let name = path.display().to_string();
                 match fs::metadata(path) {
                     Ok(meta) if meta.is_dir() => {
-                        let mut seen = Vec::new();
-                        walk(path, &mut entries, &mut diags, &mut seen);
+                        let mut walk = Walk { hidden, seen: Vec::new() };
+                        walk.dir(path, &mut entries, &mut diags);
                     }
                     Ok(_) => {
                         entries.push(Entry::File { path: path.clone(), name })
@@ -139,60 +143,87 @@ pub(crate) fn expand(inputs: &[Input]) -> (Vec<Entry>, Vec<Diagnostic>) {
     (entries, diags)
 }
 
-fn walk(
-    dir: &Path,
-    entries: &mut Vec<Entry>,
-    diags: &mut Vec<Diagnostic>,
-    seen: &mut Vec<PathBuf>,
-) {
-    // A symlink back to an ancestor would otherwise walk forever.
-    if let Ok(canonical) = fs::canonicalize(dir) {
-        if seen.contains(&canonical) {
+/// A recursive walk of folders.
+struct Walk {
+    /// Whether hidden entries are read.
+    hidden: bool,
+    /// The folders being walked, canonical: a symlink back to an ancestor
+    /// would otherwise walk forever.
+    seen: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn dir(
+        &mut self,
+        dir: &Path,
+        entries: &mut Vec<Entry>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        if let Ok(canonical) = fs::canonicalize(dir) {
+            if self.seen.contains(&canonical) {
+                return;
+            }
+            self.seen.push(canonical);
+        }
+        let read = match fs::read_dir(dir) {
+            Ok(read) => read,
+            Err(err) => {
+                diags.push(unreadable(dir.display().to_string(), &err));
+                return;
+            }
+        };
+        let mut children: Vec<PathBuf> = Vec::new();
+        let mut hidden = 0usize;
+        for entry in read {
+            match entry {
+                Ok(entry) if !self.hidden && is_hidden(&entry.file_name()) => {
+                    hidden += 1
+                }
+                Ok(entry) => children.push(entry.path()),
+                Err(err) => {
+                    diags.push(unreadable(dir.display().to_string(), &err))
+                }
+            }
+        }
+        if children.is_empty() {
+            let message = match hidden {
+                0 => "folder holds no files".to_string(),
+                n => format!(
+                    "folder holds no files, only {n} hidden (names that start with `.`; --hidden reads them)"
+                ),
+            };
+            diags.push(Diagnostic::file(
+                dir.display().to_string(),
+                DiagnosticKind::EmptyFolder,
+                Action::Skipped,
+                message,
+            ));
+            self.seen.pop();
             return;
         }
-        seen.push(canonical);
-    }
-    let read = match fs::read_dir(dir) {
-        Ok(read) => read,
-        Err(err) => {
-            diags.push(unreadable(dir.display().to_string(), &err));
-            return;
-        }
-    };
-    let mut children: Vec<PathBuf> = Vec::new();
-    for entry in read {
-        match entry {
-            Ok(entry) => children.push(entry.path()),
-            Err(err) => {
-                diags.push(unreadable(dir.display().to_string(), &err))
+        children.sort();
+        for child in children {
+            match fs::metadata(&child) {
+                Ok(meta) if meta.is_dir() => self.dir(&child, entries, diags),
+                Ok(meta) if meta.is_file() => {
+                    let name = child.display().to_string();
+                    entries.push(Entry::File { path: child, name });
+                }
+                // Sockets, FIFOs and devices inside a folder are not
+                // documents.
+                Ok(_) => {}
+                Err(err) => {
+                    diags.push(unreadable(child.display().to_string(), &err))
+                }
             }
         }
+        self.seen.pop();
     }
-    if children.is_empty() {
-        diags.push(Diagnostic::file(
-            dir.display().to_string(),
-            DiagnosticKind::EmptyFolder,
-            Action::Skipped,
-            "folder holds no files",
-        ));
-        return;
-    }
-    children.sort();
-    for child in children {
-        match fs::metadata(&child) {
-            Ok(meta) if meta.is_dir() => walk(&child, entries, diags, seen),
-            Ok(meta) if meta.is_file() => {
-                let name = child.display().to_string();
-                entries.push(Entry::File { path: child, name });
-            }
-            // Sockets, FIFOs and devices inside a folder are not documents.
-            Ok(_) => {}
-            Err(err) => {
-                diags.push(unreadable(child.display().to_string(), &err))
-            }
-        }
-    }
-    seen.pop();
+}
+
+/// True for a hidden file or folder name: one that starts with `.`.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
 }
 
 pub(crate) fn unreadable(name: String, err: &io::Error) -> Diagnostic {
@@ -250,7 +281,7 @@ mod tests {
     #[test]
     fn missing_paths_are_diagnostics() {
         let (entries, diags) =
-            expand(&[Input::Path("/no/such/path/x".into())]);
+            expand(&[Input::Path("/no/such/path/x".into())], false);
         assert!(entries.is_empty());
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].kind, DiagnosticKind::Missing);

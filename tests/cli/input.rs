@@ -56,6 +56,46 @@ clitest!(empty_folder_is_reported, |dir, cmd| {
     assert!(out.stderr.contains("no documents to scan"), "{}", out.stderr);
 });
 
+clitest!(hidden_files_in_folders_are_not_read_by_default, |dir, cmd| {
+    // A corpus kept in git: `.git` holds text (HEAD, config) and
+    // compressed objects, none of them documents.
+    dir.create("docs/a.txt", DOC);
+    dir.create("docs/.notes.txt", DOC);
+    dir.create("docs/.git/HEAD", "ref: refs/heads/main\n");
+    dir.create("docs/.git/objects/ab", b"x\0y");
+    let out = cmd.args(["scan", "--format", "json", "docs"]).stdout();
+    accounted(&out, 1, 0);
+    assert!(of_type(&out, "diagnostic").is_empty());
+    // --hidden (-.) reads them, as ripgrep does.
+    let out = dir
+        .command()
+        .args(["scan", "--format", "json", "-.", "docs"])
+        .expect_code(2);
+    accounted(&out.stdout, 3, 0);
+    assert_eq!(summary(&out.stdout)["skipped_files"], 1);
+    assert!(out.stderr.contains("docs/.git/objects/ab: byte 1: binary"));
+    // A hidden file named as an input is read.
+    let out = dir
+        .command()
+        .args(["scan", "--format", "json", "docs/.notes.txt", "docs/a.txt"])
+        .stdout();
+    assert_eq!(
+        pairs(&out),
+        [("docs/.notes.txt".to_string(), "docs/a.txt".to_string())]
+    );
+    // A folder of hidden files only says so.
+    dir.create("only/.x.txt", DOC);
+    let out = dir.command().args(["scan", "only", "docs"]).expect_code(2);
+    assert!(
+        out.stderr.starts_with(
+            "rehash: only: folder holds no files, only 1 hidden (names that start with `.`; --hidden reads them) (skipped)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("1 document"), "{}", out.stdout);
+});
+
 clitest!(dangling_symlink_in_a_folder_is_unreadable, |dir, cmd| {
     dir.create("docs/a.txt", DOC);
     std::os::unix::fs::symlink(
