@@ -240,9 +240,10 @@ fn parse_line(
 fn id_string(raw: &RawValue) -> Result<Option<String>, ()> {
     let text = raw.get();
     match text.as_bytes().first() {
-        Some(b'"') => {
-            serde_json::from_str::<String>(text).map(Some).map_err(|_| ())
-        }
+        // An empty id is none: a report would show a blank.
+        Some(b'"') => serde_json::from_str::<String>(text)
+            .map(|id| Some(id).filter(|id| !id.is_empty()))
+            .map_err(|_| ()),
         Some(b'-' | b'0'..=b'9') => Ok(Some(text.to_string())),
         Some(b'n') => Ok(None),
         _ => Err(()),
@@ -355,6 +356,8 @@ mod tests {
 not json
 {"id": "d", "text": "  ...  "}
 {"id": {"no": 1}, "text": "odd id"}
+{"id": "", "text": "empty id"}
+{"id": null, "text": "null id"}
 "#;
         let got = parse(data, "f.jsonl", &opts());
         let ids: Vec<_> =
@@ -365,7 +368,9 @@ not json
                 (Some("a".into()), 1),
                 (Some("7".into()), 2),
                 (None, 4),
-                (None, 9)
+                (None, 9),
+                (None, 10),
+                (None, 11)
             ]
         );
         let kinds: Vec<_> =
@@ -380,7 +385,7 @@ not json
                 (DiagnosticKind::InvalidId, 9),
             ]
         );
-        assert_eq!(got.records, 8);
+        assert_eq!(got.records, 10);
         assert!(matches!(got.docs[1].text, TextLoc::Json { .. }));
     }
 
