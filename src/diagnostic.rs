@@ -28,8 +28,9 @@ pub enum DiagnosticKind {
     /// A JSON record's id field is neither a string nor a number, so the
     /// record got a `PATH:LINE` id instead.
     InvalidId,
-    /// A record's id is the id of an earlier record too, so the record got
-    /// its `PATH:LINE` id instead (with `#2`, `#3`… if that is taken).
+    /// A record's id is the id of an earlier record of its file too, so
+    /// the record got its `PATH:LINE` id instead (with `#2`, `#3`… if that
+    /// is taken).
     DuplicateId,
     /// A document has no words at all.
     Empty,

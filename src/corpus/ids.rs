@@ -14,9 +14,9 @@ use xxhash_rust::xxh3::xxh3_64;
 pub(crate) struct Renamed {
     /// The document.
     pub doc: usize,
-    /// The earlier document with the same id.
-    pub first: usize,
-    /// The id it had, which `first` keeps.
+    /// The last document before it with the same id.
+    pub previous: usize,
+    /// The id it had, which the first document with it keeps.
     pub id: String,
 }
 
@@ -37,20 +37,21 @@ pub(crate) fn rename_repeats(
         .map(|(i, id)| (xxh3_64(id.as_bytes()), i as u32))
         .collect();
     keys.par_sort_unstable();
-    // Each document with an earlier document of the same id, and the
-    // first of them.
+    // Each document with an earlier document of the same id, and the last
+    // of those.
     let mut repeats: Vec<(usize, usize)> = Vec::new();
     for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
         // Usually one id; a run holds more only when two ids' hashes
         // collide. Documents are in order within it.
         for (j, &(_, doc)) in run.iter().enumerate() {
             let doc = doc as usize;
-            let first = run[..j]
+            let previous = run[..j]
                 .iter()
+                .rev()
                 .map(|&(_, d)| d as usize)
                 .find(|&d| ids[d] == ids[doc]);
-            if let Some(first) = first {
-                repeats.push((doc, first));
+            if let Some(previous) = previous {
+                repeats.push((doc, previous));
             }
         }
     }
@@ -62,7 +63,7 @@ pub(crate) fn rename_repeats(
     // corpus whose records all have one id renames every one of them.
     let mut given: HashSet<String> = HashSet::new();
     let mut renamed = Vec::with_capacity(repeats.len());
-    for (doc, first) in repeats {
+    for (doc, previous) in repeats {
         let base = fallback(doc, &ids[doc]);
         let taken = |id: &str, given: &HashSet<String>| {
             let h = xxh3_64(id.as_bytes());
@@ -81,7 +82,7 @@ pub(crate) fn rename_repeats(
         }
         given.insert(id.clone());
         let old = std::mem::replace(&mut ids[doc], id);
-        renamed.push(Renamed { doc, first, id: old });
+        renamed.push(Renamed { doc, previous, id: old });
     }
     renamed
 }
@@ -106,9 +107,11 @@ mod tests {
         let mut v = ids(&["x", "y", "x", "x", "y"]);
         let renamed = rename_repeats(&mut v, |d, _| format!("f:{}", d + 1));
         assert_eq!(v, ids(&["x", "y", "f:3", "f:4", "f:5"]));
-        let got: Vec<(usize, usize, &str)> =
-            renamed.iter().map(|r| (r.doc, r.first, r.id.as_str())).collect();
-        assert_eq!(got, [(2, 0, "x"), (3, 0, "x"), (4, 1, "y")]);
+        let got: Vec<(usize, usize, &str)> = renamed
+            .iter()
+            .map(|r| (r.doc, r.previous, r.id.as_str()))
+            .collect();
+        assert_eq!(got, [(2, 0, "x"), (3, 2, "x"), (4, 1, "y")]);
     }
 
     #[test]
@@ -135,6 +138,6 @@ mod tests {
         assert_eq!(sorted.len(), 3000);
         // The first of each id keeps it.
         assert!((0..7).all(|i| v[i] == format!("id{i}")));
-        assert!(renamed.iter().all(|r| r.first == r.doc % 7));
+        assert!(renamed.iter().all(|r| r.previous == r.doc - 7));
     }
 }

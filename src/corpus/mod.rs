@@ -335,9 +335,11 @@ pub struct Corpus {
 
 impl Corpus {
     /// Gives each document whose id an earlier document has its
-    /// [`fallback_id`] instead (see [`ids::rename_repeats`]), and says so
-    /// in a diagnostic unless both are one record; `lines` are the
-    /// documents' lines.
+    /// [`fallback_id`] instead (see [`ids::rename_repeats`]); `lines` are
+    /// the documents' lines. A repeat within one file is a problem of the
+    /// input, said in a diagnostic. Across files it is a layout: shards
+    /// numbered alike, a check's drafts and index, one file given twice;
+    /// the new ids say which file a document is from.
     fn rename_repeated_ids(
         &mut self,
         entries: &[Entry],
@@ -347,34 +349,17 @@ impl Corpus {
         let source = |d: usize| source_of[d] as usize;
         let renamed =
             self.rename_ids(|d, _| fallback_id(&entries[source(d)], lines[d]));
-        // The same record read twice, from one file given twice (as a
-        // check's draft found among its index, say), is renamed all the
-        // same but is no problem of the input.
-        let canonical = |d: usize| {
-            let path = entries[source(d)].path()?;
-            std::fs::canonicalize(path).ok()
-        };
-        let reread = |r: &ids::Renamed| {
-            lines[r.doc] == lines[r.first]
-                && canonical(r.doc)
-                    .is_some_and(|p| Some(p) == canonical(r.first))
-        };
         let name = |d: usize| self.sources[source(d)].name.as_str();
         renamed
             .into_iter()
-            .filter(|r| !reread(r))
+            .filter(|r| source(r.previous) == source(r.doc))
             .map(|r| {
-                let first = match lines[r.first] {
-                    Some(line) if source(r.first) == source(r.doc) => {
-                        format!("line {line}")
-                    }
-                    Some(line) => format!("line {line} of {}", name(r.first)),
-                    None => name(r.first).to_string(),
+                let previous = match lines[r.previous] {
+                    Some(line) => format!("line {line}"),
+                    None => "the document before".to_string(),
                 };
-                let what =
-                    if lines[r.doc].is_some() { "record" } else { "document" };
                 let message = format!(
-                    "id `{}` is also the id of {first}; the {what}'s id is {}",
+                    "id `{}` is also the id of {previous}; the record's id is {}",
                     r.id, self.docs[r.doc].id
                 );
                 let mut diag = Diagnostic::file(
