@@ -163,7 +163,7 @@ struct CleanArgs {
 
     /// Write the cleaned corpus to FILE (atomically: a temporary file,
     /// then a rename; gzip or zstd when FILE ends in .gz or .zst) instead
-    /// of standard output.
+    /// of standard output; `-` is standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
 
@@ -326,7 +326,7 @@ struct OutputArgs {
     format: Format,
 
     /// Write the report to FILE (atomically: a temporary file, then a
-    /// rename) instead of standard output.
+    /// rename) instead of standard output; `-` is standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
 
@@ -527,7 +527,17 @@ impl Outcome {
 }
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<Outcome> {
+pub fn run(mut cli: Cli) -> Result<Outcome> {
+    // `-o -` is standard output, as the input `-` is standard input.
+    let output = match &mut cli.command {
+        Command::Scan(args) => &mut args.options.output.output,
+        Command::Check(args) => &mut args.options.output.output,
+        Command::Clean(args) => &mut args.output,
+        Command::Eval(args) => &mut args.options.output.output,
+    };
+    if output.as_deref() == Some(std::path::Path::new("-")) {
+        *output = None;
+    }
     match cli.command {
         Command::Scan(args) => {
             in_pool(args.options.output.run.threads, || scan(&args))

@@ -245,3 +245,14 @@ clitest!(a_report_may_not_replace_an_input, |dir, cmd| {
     dir.command().args(["scan", "docs", "-o", "report.txt"]).expect_code(0);
     dir.command().args(["scan", "docs", "-o", "/dev/null"]).expect_code(0);
 });
+
+clitest!(output_dash_is_standard_output, |dir, cmd| {
+    dir.create("a.txt", "some words for a document");
+    let out =
+        cmd.args(["scan", "--format", "json", "a.txt", "-o", "-"]).stdout();
+    assert!(out.contains("\"type\":\"summary\""), "{out}");
+    assert!(!dir.path().join("-").exists());
+    let kept = dir.command().args(["clean", "a.txt", "-o", "-"]).stdout();
+    assert!(kept.contains("some words for a document"), "{kept}");
+    assert!(!dir.path().join("-").exists());
+});
