@@ -282,8 +282,6 @@ impl ScanOptions {
     }
 }
 
-/// Reads the corpus, printing its diagnostics; an error when nothing
-/// could be read.
 /// An error when `path`, given with `flag` to write `what` to, is one of
 /// the files `corpus` was read from: it would replace that input.
 fn not_an_input(
@@ -303,6 +301,8 @@ fn not_an_input(
     }
 }
 
+/// Reads the corpus, printing its diagnostics; an error when nothing
+/// could be read.
 fn read_corpus(
     input: &InputArgs,
     paths: &[PathBuf],
