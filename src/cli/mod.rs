@@ -660,16 +660,13 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     }
     // Records that were never documents are not written either: said
     // here too, not only in their diagnostics.
-    let count = |k: u64, one: &str, many: &str| {
-        (k > 0)
-            .then(|| format!("{} {}", n(k), if k == 1 { one } else { many }))
-    };
     let skipped: Vec<String> = [
-        count(corpus.skipped(), "skipped record", "skipped records"),
-        count(corpus.skipped_files(), "unread file", "unread files"),
+        (corpus.skipped(), "skipped record"),
+        (corpus.skipped_files(), "unread file"),
     ]
     .into_iter()
-    .flatten()
+    .filter(|&(k, _)| k > 0)
+    .map(|(k, what)| report::text::count(k, what))
     .collect();
     if !skipped.is_empty() {
         line += &format!(

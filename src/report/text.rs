@@ -517,7 +517,7 @@ fn marks(kind: DuplicateKind) -> (&'static str, &'static str) {
 }
 
 /// `n` things: "1 passage", "2 passages", "1,000 passages".
-fn count(n: u64, one: &str) -> String {
+pub fn count(n: u64, one: &str) -> String {
     let s = if n == 1 { "" } else { "s" };
     format!("{} {one}{s}", thousands(n))
 }
