@@ -270,31 +270,15 @@ clitest!(the_audit_may_not_replace_the_corpus, |dir, cmd| {
         "in.jsonl",
         "{\"id\": \"a\", \"text\": \"The council approved the bridge budget.\"}\n",
     );
-    let out = cmd
-        .args([
-            "clean",
-            "in.jsonl",
-            "-o",
-            "out.jsonl",
-            "--report",
-            "./out.jsonl",
-        ])
-        .expect_code(2);
+    let args =
+        |audit| ["clean", "in.jsonl", "-o", "out.jsonl", "--report", audit];
+    let out = cmd.args(args("./out.jsonl")).expect_code(2);
     assert!(
         out.stderr.contains("-o and --report name the same file"),
         "{}",
         out.stderr
     );
     assert!(!dir.path().join("out.jsonl").exists());
-    dir.command()
-        .args([
-            "clean",
-            "in.jsonl",
-            "-o",
-            "out.jsonl",
-            "--report",
-            "audit.jsonl",
-        ])
-        .expect_code(0);
+    dir.command().args(args("audit.jsonl")).expect_code(0);
     assert_eq!(texts(&dir.read("out.jsonl")).len(), 1);
 });
