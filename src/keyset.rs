@@ -89,6 +89,44 @@ impl StaticKeySet {
     }
 }
 
+/// A fixed set of any number of keys whose top bits are uniform (hashes),
+/// for many lookups of keys that are mostly not in it: a bitmap of 64
+/// bits a key, by the keys' top bits, answers all but one in 64 of those
+/// from a table a sixteenth the size of a hash set's, and the keys that
+/// pass it are looked for in the sorted keys.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyFilter {
+    bits: Vec<u64>,
+    /// A key's bit is its top `64 - shift` bits.
+    shift: u32,
+    keys: Vec<u64>,
+}
+
+impl KeyFilter {
+    /// The set of `keys` (repeats are one key).
+    pub(crate) fn new(mut keys: Vec<u64>) -> KeyFilter {
+        keys.sort_unstable();
+        keys.dedup();
+        // At least a word of bits, and at most 2^32 bits (512 MiB).
+        let bits = (keys.len() * 64).next_power_of_two().ilog2().clamp(6, 32);
+        let shift = 64 - bits;
+        let mut map = vec![0u64; 1 << (bits - 6)];
+        for &k in &keys {
+            let i = (k >> shift) as usize;
+            map[i / 64] |= 1 << (i % 64);
+        }
+        KeyFilter { bits: map, shift, keys }
+    }
+
+    /// True when `key` is in the set.
+    #[inline]
+    pub(crate) fn contains(&self, key: u64) -> bool {
+        let i = (key >> self.shift) as usize;
+        self.bits[i / 64] >> (i % 64) & 1 != 0
+            && self.keys.binary_search(&key).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +148,26 @@ mod tests {
         assert!([0, 1, 2].iter().all(|&k| set.contains(k)));
         assert!((3..1000).all(|k| !set.contains(k)));
         let none = StaticKeySet::new(&[]);
+        assert!(![0, 1, u64::MAX, 1 << 63].iter().any(|&k| none.contains(k)));
+    }
+
+    #[test]
+    fn filters_hold_their_keys_and_no_others() {
+        // `mix` is a bijection: distinct numbers, distinct keys.
+        let hash = |i: u64| crate::shingle::mix(i | 1 << 40);
+        for n in [0u64, 1, 3, 1000, 50_000] {
+            let mut keys: Vec<u64> = (0..n).map(hash).collect();
+            // A repeat, and a key whose top bits another key has.
+            let first = keys.first().copied();
+            keys.extend(first.into_iter().flat_map(|k| [k, k ^ 1]));
+            let set = KeyFilter::new(keys.clone());
+            assert!(keys.iter().all(|&k| set.contains(k)), "n = {n}");
+            assert!(
+                (n..n + 100_000).all(|i| !set.contains(hash(i))),
+                "n = {n}"
+            );
+        }
+        let none = KeyFilter::new(Vec::new());
         assert!(![0, 1, u64::MAX, 1 << 63].iter().any(|&k| none.contains(k)));
     }
 }
