@@ -324,21 +324,9 @@ impl Windows {
         );
         copies.par_sort_unstable();
         let copies = copy_groups(&copies);
-        // Every document's `(bin value, window)` entries.
-        let mut entries = gather(
-            &per_doc,
-            &first_id,
-            |(ws, sketches, ..)| sketches.len() - ws.len(),
-            |(_, sketches, ..), first| {
-                let values = sketches.split(|&v| v == SEPARATOR);
-                values.zip(first..).flat_map(|(values, id)| {
-                    values.iter().map(move |&v| (v, id))
-                })
-            },
-        );
         let idf = Idf::new(&counts, windows.len());
+        let mut entries = sorted_entries(&per_doc, &first_id);
         drop(per_doc);
-        sort_by_value(&mut entries);
         entries.dedup();
         let drafts = drafts.map(<[bool]>::to_vec);
         Windows { windows, sizes, entries, copies, idf, seed, drafts }
@@ -1044,36 +1032,38 @@ impl StemSet {
     }
 }
 
-/// Sorts `(bin value, window)` entries, made in window order, by value
-/// and then window, with stable radix sorts that keep windows in order
-/// within a value. A parallel comparison sort took 1.5 s of wall time on
-/// two threads for the 42 million entries of a 100,000-document corpus;
-/// a least-significant-digit radix sort on one thread, four passes of a
-/// byte each, took 1.5 s of the passage stage's 16.4 s on c100k of
-/// `../shared/bench`. Now the first pass, in parallel, puts entries in
-/// order of their value's top byte, and then each of those 256 parts,
-/// small enough for the cache, is sorted on its own by the other three
-/// bytes, in parallel with the others. Fewer than [`PAR_SORT_ENTRIES`]
-/// are sorted on one thread, as before.
-fn sort_by_value(entries: &mut Vec<(u32, u32)>) {
-    debug_assert!(entries.windows(2).all(|p| p[0].1 <= p[1].1));
-    let n = entries.len();
-    if n < PAR_SORT_ENTRIES {
-        radix_passes(entries, &mut Vec::new(), 0..4);
-        return;
-    }
-    let top = |e: &(u32, u32)| (e.0 >> 24) as usize;
-    let chunk = n.div_ceil(4 * rayon::current_num_threads());
-    let counts: Vec<[usize; 256]> = entries
-        .par_chunks(chunk)
-        .map(|c| {
+/// Every document's `(bin value, window)` entries, sorted by value and
+/// then window: scattered by their value's top byte as they are gathered,
+/// each run of documents in order into its piece of each of 256 parts,
+/// and then each part, small enough for the cache, sorted on its own by
+/// the other three bytes with stable radix passes that keep windows in
+/// order, in parallel with the others.
+///
+/// A parallel comparison sort took 1.5 s of wall time on two threads for
+/// the 42 million entries of a 100,000-document corpus, and so did a
+/// least-significant-digit radix sort on one thread. Gathering the
+/// entries in window order into one buffer and then scattering them into
+/// a second took 0.52 s and 0.65 s of a default scan of c100k of
+/// `../shared/bench` (timers, one run), and a second buffer of their size
+/// (300 MB).
+fn sorted_entries(per_doc: &[PerDoc], first_id: &[usize]) -> Vec<(u32, u32)> {
+    let top = |v: u32| (v >> 24) as usize;
+    let runs = runs(per_doc.len(), 4 * rayon::current_num_threads());
+    let values = |docs: &Range<usize>| {
+        per_doc[docs.clone()].iter().flat_map(|(_, sketches, _)| sketches)
+    };
+    let counts: Vec<[usize; 256]> = runs
+        .par_iter()
+        .map(|docs| {
             let mut count = [0; 256];
-            c.iter().for_each(|e| count[top(e)] += 1);
+            let values = values(docs).filter(|&&v| v != SEPARATOR);
+            values.for_each(|&v| count[top(v)] += 1);
             count
         })
         .collect();
-    // Each top byte's part of the output, and each chunk's piece of each
-    // part, in chunk order: the pass is stable.
+    let n = counts.iter().flatten().sum();
+    // Each top byte's part of the output, and each run's piece of each
+    // part, in run order: windows stay in order within a part.
     let mut sorted = vec![(0u32, 0u32); n];
     let part_sizes = (0..256).map(|b| counts.iter().map(|c| c[b]).sum());
     let mut parts = split_lengths(&mut sorted, part_sizes);
@@ -1086,25 +1076,25 @@ fn sort_by_value(entries: &mut Vec<(u32, u32)>) {
             piece.push(slice);
         }
     }
-    pieces.par_iter_mut().zip(entries.par_chunks(chunk)).for_each(
-        |(pieces, c)| {
-            let mut at = [0usize; 256];
-            for e in c {
-                let b = top(e);
-                pieces[b][at[b]] = *e;
-                at[b] += 1;
+    pieces.par_iter_mut().zip(&runs).for_each(|(pieces, docs)| {
+        let mut at = [0usize; 256];
+        for d in docs.clone() {
+            let sketches = per_doc[d].1.split(|&v| v == SEPARATOR);
+            for (values, id) in sketches.zip(first_id[d] as u32..) {
+                for &v in values {
+                    let b = top(v);
+                    pieces[b][at[b]] = (v, id);
+                    at[b] += 1;
+                }
             }
-        },
-    );
+        }
+    });
     drop(pieces);
     parts.into_par_iter().for_each_init(Vec::new, |scratch, part| {
         radix_passes(part, scratch, 0..3);
     });
-    *entries = sorted;
+    sorted
 }
-
-/// Entries that [`sort_by_value`] sorts on one thread.
-const PAR_SORT_ENTRIES: usize = 1 << 16;
 
 /// Stable radix sort of `entries` by the bytes `bytes` of their values,
 /// least significant first, with `scratch` for the passes between.
@@ -2361,28 +2351,46 @@ mod tests {
     }
 
     #[test]
-    fn radix_sort_orders_entries_by_value_then_window() {
+    fn entries_are_sorted_by_value_then_window() {
         let mut rng = crate::synth::Rng::new(3);
-        // Made in window order, as Windows::new makes them; values of a
-        // few bits (that repeat) to all 32.
-        // Past PAR_SORT_ENTRIES, the parallel sort: values in every part,
-        // and values in one part only.
-        for (n, bits) in [(0, 32), (1, 32), (2, 1), (100, 4), (5000, 20)]
+        // Documents of up to 7 windows of up to 5 values each, values of a
+        // few bits (that repeat) to all 32 below the separator.
+        for (docs, bits) in [(0, 32), (1, 32), (2, 1), (30, 4), (500, 20)]
             .into_iter()
-            .chain([(5000, 28), (5000, 32)])
-            .chain([(PAR_SORT_ENTRIES + 1, 32), (3 * PAR_SORT_ENTRIES, 32)])
-            .chain([(3 * PAR_SORT_ENTRIES, 20)])
+            .chain([(500, 28), (500, 32), (20_000, 32), (20_000, 20)])
         {
-            let mut entries: Vec<(u32, u32)> = (0..n as u32)
-                .map(|i| {
-                    let v = (rng.next_u64() >> (64 - bits)) as u32;
-                    (v, i / 3)
+            let per_doc: Vec<PerDoc> = (0..docs)
+                .map(|_| {
+                    let mut sketches = Vec::new();
+                    let windows = (rng.next_u64() % 8) as usize;
+                    for _ in 0..windows {
+                        for _ in 0..rng.next_u64() % 6 {
+                            let v = (rng.next_u64() >> (64 - bits)) as u32;
+                            sketches.push(v.min(SEPARATOR - 1));
+                        }
+                        sketches.push(SEPARATOR);
+                    }
+                    let window = WindowRef {
+                        doc: 0,
+                        window: Window { start: 0, end: 1, line: 0 },
+                        bytes: (0, 1),
+                    };
+                    (vec![window; windows], sketches, Vec::new())
                 })
                 .collect();
-            let mut expected = entries.clone();
+            let first_id = starts(per_doc.iter().map(|d| d.0.len()));
+            let mut expected: Vec<(u32, u32)> = per_doc
+                .iter()
+                .zip(&first_id)
+                .flat_map(|((_, sketches, _), &first)| {
+                    let windows = sketches.split(|&v| v == SEPARATOR);
+                    windows.zip(first as u32..).flat_map(|(values, id)| {
+                        values.iter().map(move |&v| (v, id))
+                    })
+                })
+                .collect();
             expected.sort_unstable();
-            sort_by_value(&mut entries);
-            assert_eq!(entries, expected);
+            assert_eq!(sorted_entries(&per_doc, &first_id), expected);
         }
     }
 
