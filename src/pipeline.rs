@@ -202,7 +202,12 @@ impl Pipeline {
         let reps: Vec<u32> =
             (0..n as u32).filter(|&d| !skip[d as usize]).collect();
         progress.stage("lsh", 0);
-        let cands = candidate_pairs(&sigs, &reps, cfg.banding, cfg.max_bucket);
+        let mut cands =
+            candidate_pairs(&sigs, &reps, cfg.banding, cfg.max_bucket);
+        // A check verifies only what it can report: on c100k of
+        // `../shared/bench`, 20 drafts had 13 of its 37,906 candidate
+        // pairs, and verifying them all took a fifth of a second.
+        cands.pairs.retain(|&(a, b)| linked(DocId(a), DocId(b)));
         progress.stage("verifying", cands.pairs.len() as u64);
         // A scan pairs each exact copy with the group's first document; a
         // check pairs each draft with each index document of its group, so
