@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
 
@@ -12,22 +14,56 @@ use crate::error::{Error, Result};
 #[serde(deny_unknown_fields)]
 pub struct PairLabel {
     /// One document's id.
+    #[serde(deserialize_with = "id")]
     pub a: String,
     /// The other's.
+    #[serde(deserialize_with = "id")]
     pub b: String,
-    /// `dup` or `nondup`.
+    /// `dup` or `nondup`; also `true` or `false`, `1` or `0`, as labelled
+    /// sets (MRPC's own files, QQP, PAWS) often write it.
     pub label: PairClass,
 }
 
 /// The label of a pair.
-#[derive(Clone, Copy, Debug, Eq, PartialEq, Deserialize)]
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum PairClass {
     /// The two are duplicates (or paraphrases).
-    #[serde(rename = "dup")]
     Dup,
     /// They are not.
-    #[serde(rename = "nondup")]
     NonDup,
+}
+
+impl<'de> Deserialize<'de> for PairClass {
+    fn deserialize<D: Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        match raw.get() {
+            "\"dup\"" | "true" | "1" | "\"1\"" => Ok(PairClass::Dup),
+            "\"nondup\"" | "false" | "0" | "\"0\"" => Ok(PairClass::NonDup),
+            other => Err(D::Error::custom(format!(
+                "label {other} is not \"dup\" or \"nondup\" (nor true or \
+                 false, 1 or 0)"
+            ))),
+        }
+    }
+}
+
+/// A document id in a truth file: a string, or a number as the corpus
+/// reader takes one (its JSON text, so that `7` names the record whose
+/// id is `7`).
+fn id<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<String, D::Error> {
+    let raw = Box::<RawValue>::deserialize(d)?;
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str(text).map_err(D::Error::custom),
+        Some(b'-' | b'0'..=b'9') => Ok(text.to_string()),
+        _ => Err(D::Error::custom(format!(
+            "id {text} is neither a string nor a number"
+        ))),
+    }
 }
 
 /// A document's cluster.
@@ -35,6 +71,7 @@ pub enum PairClass {
 #[serde(deny_unknown_fields)]
 pub struct ClusterLabel {
     /// The document's id.
+    #[serde(deserialize_with = "id")]
     pub id: String,
     /// Its cluster's name.
     pub cluster: String,
@@ -45,6 +82,7 @@ pub struct ClusterLabel {
 #[serde(deny_unknown_fields)]
 pub struct SpanLabel {
     /// The document's id.
+    #[serde(deserialize_with = "id")]
     pub id: String,
     /// Byte offset of the span.
     pub start: usize,
@@ -69,12 +107,14 @@ pub enum SpanClass {
 #[serde(deny_unknown_fields)]
 pub struct PassageCase {
     /// The source document.
+    #[serde(deserialize_with = "id")]
     pub a: String,
     /// Byte offset in `a`.
     pub a_start: usize,
     /// End in `a`.
     pub a_end: usize,
     /// The document that reuses it (may be `a`).
+    #[serde(deserialize_with = "id")]
     pub b: String,
     /// Byte offset in `b`.
     pub b_start: usize,
@@ -241,11 +281,53 @@ mod tests {
     }
 
     #[test]
+    fn pair_labels_and_ids_take_the_usual_forms() {
+        let t = parse(
+            "{\"a\": 7, \"b\": \"x\", \"label\": 1}\n\
+             {\"a\": -2, \"b\": 3.5, \"label\": false}\n\
+             {\"a\": \"7\", \"b\": \"y\", \"label\": \"0\"}\n\
+             {\"a\": \"p\", \"b\": \"q\", \"label\": true}",
+        )
+        .unwrap();
+        let Truth::Pairs(pairs) = t else { panic!("{t:?}") };
+        let got: Vec<(&str, &str, PairClass)> = pairs
+            .iter()
+            .map(|p| (p.a.as_str(), p.b.as_str(), p.label))
+            .collect();
+        use PairClass::{Dup, NonDup};
+        assert_eq!(
+            got,
+            [
+                ("7", "x", Dup),
+                ("-2", "3.5", NonDup),
+                ("7", "y", NonDup),
+                ("p", "q", Dup)
+            ]
+        );
+        let t = parse("{\"id\": 12, \"cluster\": \"c\"}").unwrap();
+        assert_eq!(
+            t,
+            Truth::Clusters(vec![ClusterLabel {
+                id: "12".into(),
+                cluster: "c".into()
+            }])
+        );
+    }
+
+    #[test]
     fn bad_records_are_named_by_line() {
         let err = parse("{\"a\": \"1\", \"b\": \"2\", \"label\": \"dup\"}\n\n{\"a\": \"1\", \"b\": \"2\", \"label\": \"maybe\"}").unwrap_err();
         assert!(
             err.to_string().starts_with(
-                "line 3: not a pair record: unknown variant `maybe`"
+                "line 3: not a pair record: label \"maybe\" is not \"dup\" or \"nondup\""
+            ),
+            "{err}"
+        );
+        let err =
+            parse("{\"a\": \"1\", \"b\": [2], \"label\": 1}").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "line 1: not a pair record: id [2] is neither a string nor a number"
             ),
             "{err}"
         );
