@@ -152,3 +152,26 @@ fn long_copies_are_compared_as_short_ones_are() {
     assert!(ma * 100 >= longest.words.0 * 97, "{ma} of {}", longest.words.0);
     assert!(mb * 100 >= longest.words.1 * 97, "{mb} of {}", longest.words.1);
 }
+
+#[test]
+fn two_sentences_given_alone_are_compared() {
+    // With two windows in all, every shared bigram is in a bin of all
+    // windows; measured against MIN_EVIDENCE_WINDOWS, it is still rare.
+    const _: () = assert!(passage::MIN_EVIDENCE_WINDOWS > 2);
+    let texts = [
+        "The council approved the new bridge budget on Monday after a long debate.",
+        "On Monday the council approved the new bridge budget after a long debate.",
+    ]
+    .map(String::from);
+    let found = between(&texts, 0, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, passage::PassageKind::Rewrite);
+    assert!(found[0].similarity > 0.9, "{}", found[0].similarity);
+    // Two sentences that share a stock phrase and nothing else are not.
+    let texts = [
+        "The council approved the new bridge budget on Monday after a long debate.",
+        "Heavy rain is expected on Monday after a long dry spell in the valley.",
+    ]
+    .map(String::from);
+    assert!(between(&texts, 0, 1).is_empty());
+}
