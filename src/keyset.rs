@@ -91,9 +91,10 @@ impl StaticKeySet {
 
 /// A fixed set of any number of keys whose top bits are uniform (hashes),
 /// for many lookups of keys that are mostly not in it: a bitmap of 64
-/// bits a key, by the keys' top bits, answers all but one in 64 of those
-/// from a table a sixteenth the size of a hash set's, and the keys that
-/// pass it are looked for in the sorted keys.
+/// bits a key (up to 2 million keys), indexed by the keys' top bits,
+/// answers all but about one in 64 of those lookups, and the keys that
+/// pass it are looked for in the sorted keys. For the few drafts of a
+/// check, the bitmap fits the cache.
 #[derive(Clone, Debug)]
 pub(crate) struct KeyFilter {
     bits: Vec<u64>,
@@ -107,8 +108,9 @@ impl KeyFilter {
     pub(crate) fn new(mut keys: Vec<u64>) -> KeyFilter {
         keys.sort_unstable();
         keys.dedup();
-        // At least a word of bits, and at most 2^32 bits (512 MiB).
-        let bits = (keys.len() * 64).next_power_of_two().ilog2().clamp(6, 32);
+        // At least a word of bits, and at most 2^27 (16 MiB): past 2
+        // million keys, more of the keys not there pass the bitmap.
+        let bits = (keys.len() * 64).next_power_of_two().ilog2().clamp(6, 27);
         let shift = 64 - bits;
         let mut map = vec![0u64; 1 << (bits - 6)];
         for &k in &keys {
