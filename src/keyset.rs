@@ -164,6 +164,8 @@ mod tests {
             keys.extend(first.into_iter().flat_map(|k| [k, k ^ 1]));
             let set = KeyFilter::new(keys.clone());
             assert!(keys.iter().all(|&k| set.contains(k)), "n = {n}");
+            // Its bit is set, but it is not a key.
+            assert!(first.is_none_or(|k| !set.contains(k ^ 2)), "n = {n}");
             assert!(
                 (n..n + 100_000).all(|i| !set.contains(hash(i))),
                 "n = {n}"
