@@ -52,7 +52,7 @@ impl Bar {
             let mut t = t.lock().unwrap_or_else(|e| e.into_inner());
             if !t.0.is_empty() {
                 eprintln!(
-                    "rehash: timing: {:<12} {:>8.3} s",
+                    "rehash: timing: {:<16} {:>8.3} s",
                     t.0,
                     t.1.elapsed().as_secs_f64()
                 );
