@@ -237,7 +237,7 @@ fn parse_line(
 
 /// The id as a string: strings as decoded, numbers as written, `null` as
 /// none. Anything else is an error.
-fn id_string(raw: &RawValue) -> Result<Option<String>, ()> {
+pub(crate) fn id_string(raw: &RawValue) -> Result<Option<String>, ()> {
     let text = raw.get();
     match text.as_bytes().first() {
         // An empty id is none: a report would show a blank.

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use self::decompress::Compression;
+pub(crate) use self::jsonl::id_string;
 use self::source::{Data, Entry};
 pub use self::source::{Input, MMAP_MIN_BYTES, MmapChoice};
 use crate::diagnostic::{Action, Diagnostic, DiagnosticKind};

@@ -49,19 +49,22 @@ impl<'de> Deserialize<'de> for PairClass {
     }
 }
 
-/// A document id in a truth file: a string, or a number as the corpus
-/// reader takes one (its JSON text, so that `7` names the record whose
-/// id is `7`).
+/// A document id in a truth file, read as the corpus reader reads a
+/// record's (a string, or a number as its JSON text: `7` names the
+/// record whose id is `7`). An empty id or `null`, which no record has,
+/// is an error.
 fn id<'de, D: Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<String, D::Error> {
     let raw = Box::<RawValue>::deserialize(d)?;
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'"') => serde_json::from_str(text).map_err(D::Error::custom),
-        Some(b'-' | b'0'..=b'9') => Ok(text.to_string()),
-        _ => Err(D::Error::custom(format!(
-            "id {text} is neither a string nor a number"
+    match crate::corpus::id_string(&raw) {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => {
+            Err(D::Error::custom(format!("id {} names no record", raw.get())))
+        }
+        Err(()) => Err(D::Error::custom(format!(
+            "id {} is neither a string nor a number",
+            raw.get()
         ))),
     }
 }
@@ -303,6 +306,13 @@ mod tests {
                 ("7", "y", NonDup),
                 ("p", "q", Dup)
             ]
+        );
+        let err = parse("{\"id\": \"\", \"cluster\": \"c\"}").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "line 1: not a cluster record: id \"\" names no record"
+            ),
+            "{err}"
         );
         let t = parse("{\"id\": 12, \"cluster\": \"c\"}").unwrap();
         assert_eq!(
