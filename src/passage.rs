@@ -198,7 +198,15 @@ fn find_among(
     drafts: Option<&[bool]>,
 ) -> (Vec<Passage>, Stats) {
     let seed = settings.seed;
-    let windows = Windows::make(corpus, profiles, skip, masked, seed, drafts);
+    let windows = Windows::with_progress(
+        corpus,
+        profiles,
+        skip,
+        masked,
+        seed,
+        drafts,
+        &|_| {},
+    );
     let candidates = windows.candidates(settings.max_bucket);
     let stats = candidates.stats();
     (candidates.align(corpus, profiles, settings), stats)
@@ -232,7 +240,15 @@ impl Windows {
         masked: &[Vec<(u32, u32)>],
         seed: u64,
     ) -> Windows {
-        Windows::make(corpus, profiles, skip, masked, seed, None)
+        Windows::with_progress(
+            corpus,
+            profiles,
+            skip,
+            masked,
+            seed,
+            None,
+            &|_| {},
+        )
     }
 
     /// Like [`Windows::new`], for passages between a document `d` with
@@ -257,16 +273,30 @@ impl Windows {
         seed: u64,
         drafts: &[bool],
     ) -> Windows {
-        Windows::make(corpus, profiles, skip, masked, seed, Some(drafts))
+        let drafts = Some(drafts);
+        Windows::with_progress(
+            corpus,
+            profiles,
+            skip,
+            masked,
+            seed,
+            drafts,
+            &|_| {},
+        )
     }
 
-    fn make(
+    /// [`Windows::new`], or with `drafts` [`Windows::new_between`],
+    /// calling `advance(1)` as each document's windows are made: for a
+    /// progress bar, since this step reads and tokenizes every document
+    /// again.
+    pub fn with_progress(
         corpus: &Corpus,
         profiles: &[DocProfile],
         skip: &[bool],
         masked: &[Vec<(u32, u32)>],
         seed: u64,
         drafts: Option<&[bool]>,
+        advance: &(dyn Fn(u64) + Sync),
     ) -> Windows {
         // Documents in a few runs a thread, each run counting its
         // windows' stems in a table of its own (see `StemCounts`).
@@ -281,6 +311,7 @@ impl Windows {
                 let mut maker = WindowMaker::new(seed, slots);
                 let per_doc = docs
                     .map(|d| {
+                        advance(1);
                         if skip[d] {
                             return Default::default();
                         }

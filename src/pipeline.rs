@@ -275,7 +275,7 @@ impl Pipeline {
             p.lines = Vec::new();
         });
         let (passages, passage_stats) = if cfg.passages {
-            progress.stage("passage windows", 0);
+            progress.stage("passage windows", n as u64);
             let masked: Vec<Vec<(u32, u32)>> = boilerplate
                 .spans
                 .iter()
@@ -289,18 +289,18 @@ impl Pipeline {
             };
             // The three steps of `passage::find`, each a stage of its own:
             // together they are most of a default scan's time.
-            let windows = match roles {
-                None => passage::Windows::new(
-                    corpus, &profiles, &skip, &masked, SEED,
-                ),
-                Some(roles) => {
-                    let drafts: Vec<bool> =
-                        roles.iter().map(|&r| r == Role::Draft).collect();
-                    passage::Windows::new_between(
-                        corpus, &profiles, &skip, &masked, SEED, &drafts,
-                    )
-                }
-            };
+            let drafts: Option<Vec<bool>> = roles.map(|roles| {
+                roles.iter().map(|&r| r == Role::Draft).collect()
+            });
+            let windows = passage::Windows::with_progress(
+                corpus,
+                &profiles,
+                &skip,
+                &masked,
+                SEED,
+                drafts.as_deref(),
+                &|k| progress.advance(k),
+            );
             progress.stage("passage pairs", 0);
             let candidates = windows.candidates(settings.max_bucket);
             progress.stage("alignment", 0);
