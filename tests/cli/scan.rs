@@ -256,3 +256,23 @@ clitest!(output_dash_is_standard_output, |dir, cmd| {
     assert!(kept.contains("some words for a document"), "{kept}");
     assert!(!dir.path().join("-").exists());
 });
+
+clitest!(progress_asked_for_is_lines_of_text_on_a_log, |dir, cmd| {
+    // stderr here is a pipe, as a log file is: no bar unless asked for,
+    // and then a line a stage, not a terminal's redrawn bar.
+    let args = ["scan", "--format", "json", "--no-passages"];
+    let quiet = dir.command().args(args).arg(fixture("news")).output();
+    assert!(!quiet.stderr.contains("shingling"), "{}", quiet.stderr);
+    let out = cmd.args(args).arg("--progress").arg(fixture("news")).output();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("rehash: shingling 0/7 (")),
+        "{}",
+        out.stderr
+    );
+    assert!(lines.iter().any(|l| l.starts_with("rehash: writing (")));
+    assert!(!out.stderr.contains('\r') && !out.stderr.contains('\u{1b}'));
+    // The report is the same either way.
+    assert_eq!(out.stdout, quiet.stdout);
+});
