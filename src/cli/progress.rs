@@ -144,7 +144,7 @@ impl Progress for Bar {
 
     fn advance(&self, n: u64) {
         self.bar.inc(n);
-        if !self.enabled || !self.showing() || !self.lines {
+        if !self.showing() || !self.lines {
             return;
         }
         // One thread of those that find a line due writes it.
