@@ -149,20 +149,41 @@ impl Pipeline {
             profile_all(corpus, cfg, progress);
         let exact_groups = exact_groups(&profiles);
         let mut is_copy = vec![false; n];
-        for g in &exact_groups {
+        // Each document's group of exact copies, if it has one.
+        let mut group_of = vec![u32::MAX; n];
+        for (i, g) in exact_groups.iter().enumerate() {
             for &d in &g[1..] {
                 is_copy[d as usize] = true;
             }
+            for &d in g {
+                group_of[d as usize] = i as u32;
+            }
         }
+        let copies = |a: DocId, b: DocId| {
+            let g = group_of[a.index()];
+            g != u32::MAX && g == group_of[b.index()]
+        };
 
         progress.stage("boilerplate", 0);
         let min_docs = cfg.boilerplate_min_docs(n);
         // A check ignores a draft's own file found among the index inputs,
-        // and looks at every draft, even one that repeats another.
+        // and looks at every draft, even one that repeats another. It
+        // leaves out an index document that copies an earlier one of the
+        // index, but not one that copies a draft: the other drafts are
+        // checked against it.
         let ignored = |d: usize| role(d) == Role::Ignored;
-        let skip: Vec<bool> = (0..n)
-            .map(|d| ignored(d) || (is_copy[d] && role(d) != Role::Draft))
+        let mut skip: Vec<bool> = (0..n)
+            .map(|d| ignored(d) || (is_copy[d] && roles.is_none()))
             .collect();
+        if roles.is_some() {
+            for g in &exact_groups {
+                let index =
+                    g.iter().filter(|&&d| role(d as usize) == Role::Index);
+                for &d in index.skip(1) {
+                    skip[d as usize] = true;
+                }
+            }
+        }
         let counted: Vec<bool> =
             (0..n).map(|d| !is_copy[d] && !ignored(d)).collect();
         let m = cfg.num_perm as usize;
@@ -206,8 +227,13 @@ impl Pipeline {
             candidate_pairs(&sigs, &reps, cfg.banding, cfg.max_bucket);
         // A check verifies only what it can report: of the 37,906
         // candidate pairs of c100k of `../shared/bench`, 13 hold one of 20
-        // drafts, and verifying them all took a fifth of a second.
-        cands.pairs.retain(|&(a, b)| linked(DocId(a), DocId(b)));
+        // drafts, and verifying them all took a fifth of a second. Exact
+        // copies (in a check, a draft and its copy in the index) are
+        // paired below.
+        cands.pairs.retain(|&(a, b)| {
+            let (a, b) = (DocId(a), DocId(b));
+            linked(a, b) && !copies(a, b)
+        });
         progress.stage("verifying", cands.pairs.len() as u64);
         // A scan pairs each exact copy with the group's first document; a
         // check pairs each draft with each index document of its group, so
@@ -304,7 +330,10 @@ impl Pipeline {
             progress.stage("passage pairs", 0);
             let candidates = windows.candidates(settings.max_bucket);
             progress.stage("alignment", 0);
-            let found = candidates.align(corpus, &profiles, &settings);
+            let mut found = candidates.align(corpus, &profiles, &settings);
+            // Passages of two exact copies (in a check, a draft and its
+            // copy in the index) say no more than the copy does.
+            found.retain(|p| p.a.doc == p.b.doc || !copies(p.a.doc, p.b.doc));
             (found, candidates.stats())
         } else {
             (Vec::new(), passage::Stats::default())

@@ -186,3 +186,59 @@ clitest!(a_skipped_record_outranks_a_finding, |dir, cmd| {
         out.stdout
     );
 });
+
+clitest!(
+    an_index_copy_of_one_draft_is_checked_against_the_others,
+    |dir, cmd| {
+        // Two drafts: a copy of the archived story, and a new story that
+        // takes one of its sentences. The archived story must stay in the
+        // index for the second draft, though the first draft is a copy of it.
+        let archive = "Council weighs water rate increase\n\n\
+        Members of the city council said on Monday they were considering a \
+        rise in water rates to pay for replacing old pipes beneath the east \
+        side of the city.\n\n\
+        A vote is expected next week. The utility director told members the \
+        pipe program would take about ten years to finish.\n\n\
+        Some residents have already objected to the plan.\n";
+        let draft = "Water rates to rise next year\n\n\
+        The city council voted on Tuesday to raise water rates by 6 percent \
+        starting in January, citing the cost of replacing aging pipes.\n\n\
+        Residents who spoke at the meeting said the increase would strain \
+        household budgets already stretched by higher heating bills.\n\n\
+        The utility director said the pipe program would take about ten \
+        years to finish.\n";
+        dir.create("drafts/a-copy.txt", archive);
+        dir.create("drafts/b-new.txt", draft);
+        dir.create("archive/story.txt", archive);
+        let out = cmd
+            .args(["check", "--format", "json", "drafts", "-a", "archive"])
+            .expect_code(1)
+            .stdout;
+        let dups = of_type(&out, "duplicate");
+        assert_eq!(dups.len(), 1, "{out}");
+        assert_eq!(
+            (
+                dups[0]["a"].as_str(),
+                dups[0]["b"].as_str(),
+                dups[0]["kind"].as_str()
+            ),
+            (
+                Some("drafts/a-copy.txt"),
+                Some("archive/story.txt"),
+                Some("exact")
+            )
+        );
+        let passages: Vec<(String, String)> = of_type(&out, "passage")
+            .iter()
+            .map(|p| (p["a"]["doc"].to_string(), p["b"]["doc"].to_string()))
+            .collect();
+        // The exact copy says it all: no passages of it besides.
+        let expected = ("\"drafts/b-new.txt\"", "\"archive/story.txt\"");
+        assert_eq!(
+            passages,
+            [(expected.0.into(), expected.1.into())],
+            "{out}"
+        );
+        assert_eq!(of_type(&out, "check")[0]["flagged"], 2);
+    }
+);
