@@ -169,7 +169,8 @@ struct CleanArgs {
 
     /// Write the audit to FILE: the scan's JSON report (clusters, pairs
     /// and scores, boilerplate spans and templates, diagnostics), with a
-    /// `removed` record for each document left out.
+    /// `removed` record for each document left out. `-` is standard
+    /// output, when -o sends the corpus to a file.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
@@ -618,13 +619,24 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
             )));
         }
     }
+    // `--report -` is standard output, as `-o -` is (`-o -` is no `-o`
+    // by now): `Some(None)`. The two cannot share it.
+    let audit = args
+        .report
+        .as_deref()
+        .map(|p| (p != std::path::Path::new("-")).then_some(p));
+    if audit == Some(None) && args.output.is_none() {
+        return Err(rehash::Error::config(
+            "--report - and the cleaned corpus would both go to standard output: give -o FILE for the corpus",
+        ));
+    }
     // Passages do not decide what is kept.
     let config = convert::config(&args.sketch, None, &args.boilerplate)?;
     let bar = args.run.bar();
     let corpus = read_corpus(&args.input, &args.paths, &bar)?;
     // The cleaned corpus may replace its input (it is written to a
     // temporary file first); the audit may not.
-    not_an_input(&corpus, args.report.as_deref(), "--report", "audit")?;
+    not_an_input(&corpus, audit.flatten(), "--report", "audit")?;
     // Its report is JSON Lines: no quotes.
     let mut report =
         Pipeline::new(config).quotes(false).run_with_progress(&corpus, &bar);
@@ -642,8 +654,8 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
         })?;
         Ok(())
     })?;
-    if let Some(path) = &args.report {
-        output::write_to(Some(path), |w| report::json::write(w, &report))?;
+    if let Some(target) = audit {
+        output::write_to(target, |w| report::json::write(w, &report))?;
     }
     bar.finish();
     let n = report::text::thousands;

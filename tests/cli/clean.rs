@@ -282,3 +282,33 @@ clitest!(the_audit_may_not_replace_the_corpus, |dir, cmd| {
     dir.command().args(args("audit.jsonl")).expect_code(0);
     assert_eq!(texts(&dir.read("out.jsonl")).len(), 1);
 });
+
+clitest!(
+    an_audit_to_standard_output_needs_the_corpus_in_a_file,
+    |dir, cmd| {
+        // `--report -` is standard output, as `-o -` is; not a file named `-`.
+        let out = cmd
+            .args(["clean", "-o", "kept.jsonl", "--report", "-"])
+            .arg(fixture("news"))
+            .stdout();
+        let removed = of_type(&out, "removed");
+        assert_eq!(removed.len(), 3, "{out}");
+        assert_eq!(texts(&dir.read("kept.jsonl")).len(), 4);
+        assert!(!dir.path().join("-").exists());
+        // With the corpus on standard output as well, the two would mix.
+        for corpus_to_stdout in [&[][..], &["-o", "-"][..]] {
+            let err = dir
+                .command()
+                .args(["clean", "--report", "-"])
+                .args(corpus_to_stdout)
+                .arg(fixture("news"))
+                .expect_code(2);
+            assert!(err.stdout.is_empty());
+            assert!(
+                err.stderr.contains("would both go to standard output"),
+                "{}",
+                err.stderr
+            );
+        }
+    }
+);
