@@ -200,12 +200,12 @@ struct EvalArgs {
     paths: Vec<PathBuf>,
 
     /// Labels to score against, JSON Lines; the shape of the records picks
-    /// the measures.
+    /// the measures. `-` reads standard input (for one input only).
     #[arg(long, value_name = "FILE", required_unless_present = "gold_text")]
     truth: Option<PathBuf>,
 
     /// Score this JSON report (scan --format json) instead of scanning.
-    /// Scan options are then ignored.
+    /// Scan options are then ignored. `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
@@ -748,6 +748,19 @@ fn write_report(
 fn eval(args: &EvalArgs) -> Result<Outcome> {
     use rehash::eval::{self, Inputs, Match, Predictions, truth};
     let opts = &args.options;
+    let stdin = std::path::Path::new("-");
+    let files = [&args.truth, &args.report, &args.gold_text, &args.groups];
+    let from_stdin = files
+        .into_iter()
+        .filter_map(Option::as_deref)
+        .chain(args.paths.iter().map(PathBuf::as_path))
+        .filter(|&p| p == stdin)
+        .count();
+    if from_stdin > 1 {
+        return Err(rehash::Error::config(
+            "only one input can be standard input (-)",
+        ));
+    }
     // Labels first: a mistake there should not cost a scan.
     let truth = args.truth.as_deref().map(truth::read).transpose()?;
     let gold = args.gold_text.as_deref().map(truth::read_gold).transpose()?;

@@ -139,11 +139,17 @@ impl Predictions {
     ///
     /// An unreadable file, a line that is not such a record (named by
     /// line), or a report without its final summary line (cut short).
+    /// `-` reads standard input.
     pub fn read(path: &Path) -> Result<Predictions> {
+        let shown = truth::shown(path);
+        if truth::is_stdin(path) {
+            return Predictions::parse(io::stdin().lock())
+                .map_err(|e| e.with_path(shown));
+        }
         let file = std::fs::File::open(path)
-            .map_err(|e| Error::from(e).with_path(path))?;
+            .map_err(|e| Error::from(e).with_path(shown))?;
         Predictions::parse(io::BufReader::new(file))
-            .map_err(|e| e.with_path(path))
+            .map_err(|e| e.with_path(shown))
     }
 
     /// Parses a JSON Lines report; see [`Predictions::read`].

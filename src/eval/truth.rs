@@ -134,14 +134,34 @@ pub struct GoldText {
     pub text: String,
 }
 
-/// Reads a gold-text file: JSON Lines of `{"id", "text"}`.
+/// Where `path` is `-`, standard input, as for a corpus.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// The name errors give `path`: `<stdin>` for `-`.
+pub(crate) fn shown(path: &Path) -> &Path {
+    if is_stdin(path) { Path::new("<stdin>") } else { path }
+}
+
+/// The text of `path`, or with `-` of standard input.
+fn read_text(path: &Path) -> Result<String> {
+    let text = if is_stdin(path) {
+        std::io::read_to_string(std::io::stdin().lock())
+    } else {
+        std::fs::read_to_string(path)
+    };
+    text.map_err(|e| Error::from(e).with_path(shown(path)))
+}
+
+/// Reads a gold-text file: JSON Lines of `{"id", "text"}`; `-` reads
+/// standard input.
 ///
 /// # Errors
 ///
 /// An unreadable file or a line that is not such a record, named by line.
 pub fn read_gold(path: &Path) -> Result<Vec<GoldText>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::from(e).with_path(path))?;
+    let text = read_text(path)?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -153,7 +173,7 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldText>> {
                 msg.split(" at line ").next().unwrap_or(&msg).to_string();
             Error::input(format!("not a gold text record {{id, text}}: {msg}"))
                 .with_line(i as u64 + 1)
-                .with_path(path)
+                .with_path(shown(path))
         })?;
         out.push(record);
     }
@@ -185,8 +205,8 @@ impl Truth {
     }
 }
 
-/// Reads a truth file. The first record decides the shape; every record
-/// must have it.
+/// Reads a truth file (`-` reads standard input). The first record
+/// decides the shape; every record must have it.
 ///
 /// # Errors
 ///
@@ -194,9 +214,8 @@ impl Truth {
 /// line number), a span that ends before it starts, or a file without
 /// records (whose shape is unknown).
 pub fn read(path: &Path) -> Result<Truth> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::from(e).with_path(path))?;
-    parse(&text).map_err(|e| e.with_path(path))
+    let text = read_text(path)?;
+    parse(&text).map_err(|e| e.with_path(shown(path)))
 }
 
 /// Parses the text of a truth file; see [`read`].

@@ -138,6 +138,39 @@ clitest!(scoring_a_report_matches_scoring_the_scan, |dir, cmd| {
     assert_eq!(row(&from_scan, "B-cubed"), ["1.0000", "1.0000", "1.0000"]);
 });
 
+clitest!(a_report_or_truth_can_come_from_standard_input, |dir, cmd| {
+    corpus(&dir);
+    let truth = "{\"id\": \"a\", \"cluster\": \"x\"}\n{\"id\": \"b\", \"cluster\": \"x\"}\n\
+         {\"id\": \"c\", \"cluster\": \"y\"}\n{\"id\": \"d\", \"cluster\": \"z\"}\n";
+    dir.create("truth.jsonl", truth);
+    let report = cmd.args(["scan", "--format", "json", "docs.jsonl"]).stdout();
+    dir.create("report.jsonl", &report);
+    let from_file = dir
+        .command()
+        .args(["eval", "--truth", "truth.jsonl", "--report", "report.jsonl"])
+        .stdout();
+    // `rehash scan --format json … | rehash eval --report - …`
+    let piped = dir
+        .command()
+        .args(["eval", "--truth", "truth.jsonl", "--report", "-"])
+        .stdin(report.clone())
+        .stdout();
+    eqnice!(from_file, piped);
+    let truth_piped = dir
+        .command()
+        .args(["eval", "--truth", "-", "--report", "report.jsonl"])
+        .stdin(truth)
+        .stdout();
+    eqnice!(from_file, truth_piped);
+    // Standard input can be read once.
+    let err = dir
+        .command()
+        .args(["eval", "--truth", "-", "--report", "-"])
+        .stdin(report)
+        .expect_code(2);
+    assert!(err.stderr.contains("only one input can be standard input"));
+});
+
 /// Two pages: `p1`'s first line and `p2`'s first and last lines are
 /// boilerplate.
 fn pages(dir: &Dir) {
