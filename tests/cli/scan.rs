@@ -199,6 +199,13 @@ clitest!(bad_settings_are_usage_errors, |dir, cmd| {
         .args(["scan", "--format", "xml", "a.txt"])
         .expect_code(2);
     assert!(out.stderr.contains("invalid value 'xml'"), "{}", out.stderr);
+    // Not a crash for want of memory for thread stacks.
+    let out =
+        dir.command().args(["scan", "-j", "100000", "a.txt"]).expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "rehash: invalid configuration: -j 100000: at most 1024 threads\n"
+    );
 });
 
 clitest!(zero_threads_means_one_per_cpu, |dir, cmd| {
