@@ -35,6 +35,7 @@
 //! Jaccard of at least 0.5: few local edits) or `rewrite`.
 
 use std::ops::Range;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -305,7 +306,13 @@ impl Windows {
         // Windows' distinct stems are at most the tokens.
         let tokens = profiles.iter().map(|p| p.tokens as usize).sum();
         let slots = idf_slots(tokens);
-        let made: Vec<(Vec<PerDoc>, StemCounts)> = runs
+        // Each run's table is added to the total as the run ends, so that
+        // a thread holds one at a time: kept until all runs had ended, the
+        // tables (up to 4 MiB each, 8 a thread) took 64 MiB on c100k with
+        // two threads and would take 2 GiB with 64. The sums are the same
+        // in any order.
+        let total = Mutex::new(StemCounts::default());
+        let made: Vec<Vec<PerDoc>> = runs
             .into_par_iter()
             .map(|docs| {
                 let mut maker = WindowMaker::new(seed, slots);
@@ -320,14 +327,16 @@ impl Windows {
                         maker.doc(d as u32, &text, unit, &masked[d])
                     })
                     .collect();
-                (per_doc, maker.counts)
+                let mut total =
+                    total.lock().unwrap_or_else(|e| e.into_inner());
+                total.merge(maker.counts);
+                per_doc
             })
             .collect();
+        let counts = total.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut per_doc = Vec::with_capacity(profiles.len());
-        let mut counts = StemCounts::default();
-        for (docs, c) in made {
+        for docs in made {
             per_doc.extend(docs);
-            counts.merge(c);
         }
         if let Some(drafts) = drafts {
             keep_sought(&mut per_doc, drafts);
@@ -1354,9 +1363,9 @@ fn idf_slots(stems: usize) -> usize {
 /// Counted as the windows are made, so that their stems (more values than
 /// their sketches hold) are never stored: holding them cost 0.8–1.1 s of
 /// CPU time on c100k of `../shared/bench` (3 alternating runs, twice),
-/// and 150–190 MB of peak memory. A table per run of documents, summed
-/// at the end, because shared atomic counters cost a locked instruction
-/// per stem (0.85 s of the c100k scan).
+/// and 150–190 MB of peak memory. A table per run of documents, added to
+/// the total as its run ends, because shared atomic counters cost a
+/// locked instruction per stem (0.85 s of the c100k scan).
 #[derive(Clone, Debug, Default)]
 struct StemCounts {
     counts: Vec<u32>,
