@@ -199,15 +199,12 @@ fn find_among(
     drafts: Option<&[bool]>,
 ) -> (Vec<Passage>, Stats) {
     let seed = settings.seed;
-    let windows = Windows::with_progress(
-        corpus,
-        profiles,
-        skip,
-        masked,
-        seed,
-        drafts,
-        &|_| {},
-    );
+    let windows = match drafts {
+        None => Windows::new(corpus, profiles, skip, masked, seed),
+        Some(d) => {
+            Windows::new_between(corpus, profiles, skip, masked, seed, d)
+        }
+    };
     let candidates = windows.candidates(settings.max_bucket);
     let stats = candidates.stats();
     (candidates.align(corpus, profiles, settings), stats)
@@ -227,7 +224,8 @@ pub struct Windows {
     copies: Vec<(u64, u32, u32)>,
     idf: Idf,
     seed: u64,
-    /// Made by [`Windows::new_between`] with these drafts.
+    /// The drafts of [`Windows::new_between`] (or of
+    /// [`Windows::with_progress`] given drafts).
     drafts: Option<Vec<bool>>,
 }
 
