@@ -115,13 +115,14 @@ clitest!(clusters_with_a_cluster_of_one, |dir, cmd| {
     close(&c["bcubed"]["f1"], 0.6);
 });
 
+/// The true clusters of [`corpus`]: `a` and `b` together, `c` and `d`
+/// alone.
+const CLUSTERS: &str = "{\"id\": \"a\", \"cluster\": \"x\"}\n{\"id\": \"b\", \"cluster\": \"x\"}\n\
+     {\"id\": \"c\", \"cluster\": \"y\"}\n{\"id\": \"d\", \"cluster\": \"z\"}\n";
+
 clitest!(scoring_a_report_matches_scoring_the_scan, |dir, cmd| {
     corpus(&dir);
-    dir.create(
-        "truth.jsonl",
-        "{\"id\": \"a\", \"cluster\": \"x\"}\n{\"id\": \"b\", \"cluster\": \"x\"}\n\
-         {\"id\": \"c\", \"cluster\": \"y\"}\n{\"id\": \"d\", \"cluster\": \"z\"}\n",
-    );
+    dir.create("truth.jsonl", CLUSTERS);
     cmd.args(["scan", "--format", "json", "-o", "report.jsonl", "docs.jsonl"])
         .stdout();
     let from_report = dir
@@ -140,9 +141,7 @@ clitest!(scoring_a_report_matches_scoring_the_scan, |dir, cmd| {
 
 clitest!(a_report_or_truth_can_come_from_standard_input, |dir, cmd| {
     corpus(&dir);
-    let truth = "{\"id\": \"a\", \"cluster\": \"x\"}\n{\"id\": \"b\", \"cluster\": \"x\"}\n\
-         {\"id\": \"c\", \"cluster\": \"y\"}\n{\"id\": \"d\", \"cluster\": \"z\"}\n";
-    dir.create("truth.jsonl", truth);
+    dir.create("truth.jsonl", CLUSTERS);
     let report = cmd.args(["scan", "--format", "json", "docs.jsonl"]).stdout();
     dir.create("report.jsonl", &report);
     let from_file = dir
@@ -159,7 +158,7 @@ clitest!(a_report_or_truth_can_come_from_standard_input, |dir, cmd| {
     let truth_piped = dir
         .command()
         .args(["eval", "--truth", "-", "--report", "report.jsonl"])
-        .stdin(truth)
+        .stdin(CLUSTERS)
         .stdout();
     eqnice!(from_file, truth_piped);
     // Standard input can be read once.
