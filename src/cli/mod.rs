@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use rehash::corpus::Input;
 use rehash::{Pipeline, Progress, Result, Role, report};
 
 /// Find near-duplicate documents, rewritten passages and boilerplate in
@@ -541,7 +542,7 @@ pub fn run(mut cli: Cli) -> Result<Outcome> {
         Command::Clean(args) => &mut args.output,
         Command::Eval(args) => &mut args.options.output.output,
     };
-    if output.as_deref() == Some(std::path::Path::new("-")) {
+    if output.as_deref().is_some_and(Input::is_stdin) {
         *output = None;
     }
     match cli.command {
@@ -633,10 +634,8 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     }
     // `--report -` is standard output, as `-o -` is (`-o -` is no `-o`
     // by now): `Some(None)`. The two cannot share it.
-    let audit = args
-        .report
-        .as_deref()
-        .map(|p| (p != std::path::Path::new("-")).then_some(p));
+    let audit =
+        args.report.as_deref().map(|p| (!Input::is_stdin(p)).then_some(p));
     if audit == Some(None) && args.output.is_none() {
         return Err(rehash::Error::config(
             "--report - and the cleaned corpus would both go to standard output: give -o FILE for the corpus",
@@ -760,13 +759,12 @@ fn write_report(
 fn eval(args: &EvalArgs) -> Result<Outcome> {
     use rehash::eval::{self, Inputs, Match, Predictions, truth};
     let opts = &args.options;
-    let stdin = std::path::Path::new("-");
     let files = [&args.truth, &args.report, &args.gold_text, &args.groups];
     let from_stdin = files
         .into_iter()
         .filter_map(Option::as_deref)
         .chain(args.paths.iter().map(PathBuf::as_path))
-        .filter(|&p| p == stdin)
+        .filter(|p| Input::is_stdin(p))
         .count();
     if from_stdin > 1 {
         return Err(rehash::Error::config(

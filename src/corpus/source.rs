@@ -21,7 +21,13 @@ impl Input {
     /// `-` is standard input; anything else is a path.
     pub fn from_arg(arg: impl Into<PathBuf>) -> Input {
         let path = arg.into();
-        if path.as_os_str() == "-" { Input::Stdin } else { Input::Path(path) }
+        if Input::is_stdin(&path) { Input::Stdin } else { Input::Path(path) }
+    }
+
+    /// True for `-`, which names standard input (or, for an output,
+    /// standard output) wherever rehash takes a file.
+    pub fn is_stdin(arg: &Path) -> bool {
+        arg.as_os_str() == "-"
     }
 }
 

@@ -142,7 +142,7 @@ impl Predictions {
     /// `-` reads standard input.
     pub fn read(path: &Path) -> Result<Predictions> {
         let shown = truth::shown(path);
-        if truth::is_stdin(path) {
+        if crate::corpus::Input::is_stdin(path) {
             return Predictions::parse(io::stdin().lock())
                 .map_err(|e| e.with_path(shown));
         }

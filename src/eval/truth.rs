@@ -7,6 +7,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
+use crate::corpus::Input;
 use crate::error::{Error, Result};
 
 /// A labelled pair of documents.
@@ -134,19 +135,14 @@ pub struct GoldText {
     pub text: String,
 }
 
-/// Where `path` is `-`, standard input, as for a corpus.
-pub(crate) fn is_stdin(path: &Path) -> bool {
-    path == Path::new("-")
-}
-
 /// The name errors give `path`: `<stdin>` for `-`.
 pub(crate) fn shown(path: &Path) -> &Path {
-    if is_stdin(path) { Path::new("<stdin>") } else { path }
+    if Input::is_stdin(path) { Path::new("<stdin>") } else { path }
 }
 
 /// The text of `path`, or with `-` of standard input.
 fn read_text(path: &Path) -> Result<String> {
-    let text = if is_stdin(path) {
+    let text = if Input::is_stdin(path) {
         std::io::read_to_string(std::io::stdin().lock())
     } else {
         std::fs::read_to_string(path)
