@@ -1,5 +1,6 @@
 //! Truth files: JSON Lines in one of four shapes, told apart by the fields
-//! of their records.
+//! of their records; and gold texts. Like the report eval scores, each
+//! may be `-`, standard input, which errors name `<stdin>`.
 
 use std::path::Path;
 
