@@ -25,6 +25,7 @@ use crate::report::{
     DocInfo, Duplicate, DuplicateKind, Params, PassageReport, Report, Summary,
 };
 use crate::shingle_df::{self, ShingleDf};
+use crate::slices::{runs, split_lengths};
 use crate::tokenize::Tokenizer;
 use crate::verify::{Overlap, make_set, overlap};
 
@@ -145,8 +146,13 @@ impl Pipeline {
         };
 
         progress.stage("shingling", n as u64);
-        let (mut profiles, mut prose, has_prose, sampled) =
-            profile_all(corpus, cfg, progress);
+        let Profiled {
+            mut profiles,
+            mut prose,
+            has_prose,
+            sampled,
+            windows: sketched,
+        } = profile_all(corpus, cfg, progress);
         let exact_groups = exact_groups(&profiles);
         let mut is_copy = vec![false; n];
         // Each document's group of exact copies, if it has one.
@@ -300,7 +306,9 @@ impl Pipeline {
             p.shingles = Vec::new();
             p.lines = Vec::new();
         });
-        let (passages, passage_stats) = if cfg.passages {
+        let (passages, passage_stats) = if let Some((sketching, made)) =
+            sketched
+        {
             progress.stage("passage windows", n as u64);
             let masked: Vec<Vec<(u32, u32)>> = boilerplate
                 .spans
@@ -318,12 +326,12 @@ impl Pipeline {
             let drafts: Option<Vec<bool>> = roles.map(|roles| {
                 roles.iter().map(|&r| r == Role::Draft).collect()
             });
-            let windows = passage::Windows::with_progress(
+            let windows = sketching.windows(
+                made,
                 corpus,
                 &profiles,
                 &skip,
                 &masked,
-                SEED,
                 drafts.as_deref(),
                 &|k| progress.advance(k),
             );
@@ -768,47 +776,99 @@ fn unit_name(unit: UnitChoice) -> &'static str {
     }
 }
 
-/// Profiles every document in parallel, in input order, and signs its
-/// prose for the boilerplate copy check while its shingles are in cache;
-/// the third value says which documents have prose.
+/// What [`profile_all`] makes of every document, in input order.
+struct Profiled {
+    profiles: Vec<DocProfile>,
+    /// With boilerplate detection, each document's prose signature for
+    /// the boilerplate copy check, and whether it has prose.
+    prose: Signatures,
+    has_prose: Vec<bool>,
+    /// With boilerplate detection, each document's sample of shingles for
+    /// their document frequencies (see `shingle_df`).
+    sampled: Vec<shingle_df::Sample>,
+    /// With passages, each document's windows, made from the same tokens.
+    windows: Option<(passage::Sketching, Vec<passage::Sketched>)>,
+}
+
+/// Profiles every document in parallel, in input order, signs its prose
+/// for the boilerplate copy check while its shingles are in cache, and
+/// makes its passage windows from the same tokens. Documents go in a few
+/// runs a thread, so that each run's passage stem counts join the total
+/// as it ends (see [`passage::Sketching`]).
 fn profile_all(
     corpus: &Corpus,
     cfg: &Config,
     progress: &dyn Progress,
-) -> (Vec<DocProfile>, Signatures, Vec<bool>, Vec<shingle_df::Sample>) {
+) -> Profiled {
+    let n = corpus.len();
     let k = cfg.shingle_size as usize;
     let slots = if cfg.boilerplate { boilerplate::COPY_SLOTS } else { 0 };
-    let mut prose = Signatures::zeroed(corpus.len(), slots);
-    let profile = |profiler: &mut Profiler, doc: usize| {
-        let p = profiler.profile(&corpus.text(DocId(doc as u32)));
-        progress.advance(1);
-        p
+    let mut prose = Signatures::zeroed(n, slots);
+    let sketching = cfg
+        .passages
+        .then(|| passage::Sketching::new(SEED, corpus.text_bytes()));
+    let mut rows: Vec<&mut [u32]> = if cfg.boilerplate {
+        prose.par_chunks_mut().collect()
+    } else {
+        (0..n).map(|_| Default::default()).collect()
     };
-    let make = || Profiler::new(SEED, cfg.unit, k).with_lines(cfg.boilerplate);
-    if !cfg.boilerplate {
-        let profiles = (0..corpus.len())
-            .into_par_iter()
-            .map_init(make, |profiler, doc| profile(profiler, doc))
-            .collect();
-        return (profiles, prose, Vec::new(), Vec::new());
+    let threads = rayon::current_num_threads();
+    let runs = runs(n, threads * passage::RUNS_PER_THREAD);
+    let lens: Vec<usize> = runs.iter().map(ExactSizeIterator::len).collect();
+    type Made = (DocProfile, bool, shingle_df::Sample, passage::Sketched);
+    let made: Vec<Vec<Made>> = split_lengths(&mut rows, lens)
+        .into_par_iter()
+        .zip(runs)
+        .map(|(rows, docs)| {
+            let mut profiler =
+                Profiler::new(SEED, cfg.unit, k).with_lines(cfg.boilerplate);
+            let mut hasher =
+                cfg.boilerplate.then(|| MinHasher::new(slots, SEED));
+            let mut sketcher = sketching.as_ref().map(|s| s.sketcher());
+            let made = rows
+                .iter_mut()
+                .zip(docs)
+                .map(|(slot, doc)| {
+                    let text = corpus.text(DocId(doc as u32));
+                    let (p, windows) = match &mut sketcher {
+                        Some(sketcher) => {
+                            let p = profiler.profile_into(&text, sketcher);
+                            (p, sketcher.doc(doc as u32, &text))
+                        }
+                        None => (profiler.profile(&text), Default::default()),
+                    };
+                    progress.advance(1);
+                    let Some(hasher) = &mut hasher else {
+                        return (p, false, Vec::new(), windows);
+                    };
+                    let has_prose =
+                        boilerplate::sign_prose(&p, k, hasher, slot);
+                    let sampled = shingle_df::sample(&p.shingles);
+                    (p, has_prose, sampled, windows)
+                })
+                .collect();
+            if let (Some(sketching), Some(sketcher)) = (&sketching, sketcher) {
+                sketching.add(sketcher);
+            }
+            made
+        })
+        .collect();
+    let mut profiles = Vec::with_capacity(n);
+    let mut has_prose = Vec::with_capacity(n);
+    let mut sampled = Vec::with_capacity(n);
+    let mut windows = Vec::with_capacity(if cfg.passages { n } else { 0 });
+    for (p, h, s, w) in made.into_iter().flatten() {
+        profiles.push(p);
+        if cfg.boilerplate {
+            has_prose.push(h);
+            sampled.push(s);
+        }
+        if cfg.passages {
+            windows.push(w);
+        }
     }
-    // With boilerplate detection, each document's prose signature and its
-    // sample of shingles for their document frequencies (see
-    // `shingle_df`), while its profile is at hand.
-    let (profiles, (has_prose, sampled)): (Vec<_>, (Vec<_>, Vec<_>)) = prose
-        .par_chunks_mut()
-        .enumerate()
-        .map_init(
-            || (make(), MinHasher::new(slots, SEED)),
-            |(profiler, hasher), (doc, slot)| {
-                let p = profile(profiler, doc);
-                let has_prose = boilerplate::sign_prose(&p, k, hasher, slot);
-                let sampled = shingle_df::sample(&p.shingles);
-                (p, (has_prose, sampled))
-            },
-        )
-        .unzip();
-    (profiles, prose, has_prose, sampled)
+    let windows = sketching.map(|s| (s, windows));
+    Profiled { profiles, prose, has_prose, sampled, windows }
 }
 
 /// Signs every document, leaving out its masked shingles.
