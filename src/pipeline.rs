@@ -152,7 +152,7 @@ impl Pipeline {
             has_prose,
             sampled,
             windows: sketched,
-        } = profile_all(corpus, cfg, progress);
+        } = profile_all(corpus, cfg, roles.is_none(), progress);
         let exact_groups = exact_groups(&profiles);
         let mut is_copy = vec![false; n];
         // Each document's group of exact copies, if it has one.
@@ -306,9 +306,7 @@ impl Pipeline {
             p.shingles = Vec::new();
             p.lines = Vec::new();
         });
-        let (passages, passage_stats) = if let Some((sketching, made)) =
-            sketched
-        {
+        let (passages, passage_stats) = if cfg.passages {
             progress.stage("passage windows", n as u64);
             let masked: Vec<Vec<(u32, u32)>> = boilerplate
                 .spans
@@ -326,15 +324,21 @@ impl Pipeline {
             let drafts: Option<Vec<bool>> = roles.map(|roles| {
                 roles.iter().map(|&r| r == Role::Draft).collect()
             });
-            let windows = sketching.windows(
-                made,
-                corpus,
-                &profiles,
-                &skip,
-                &masked,
-                drafts.as_deref(),
-                &|k| progress.advance(k),
-            );
+            let advance = |k| progress.advance(k);
+            let windows = match sketched {
+                Some((sketching, made)) => sketching.windows(
+                    made, corpus, &profiles, &skip, &masked, None, &advance,
+                ),
+                None => passage::Windows::with_progress(
+                    corpus,
+                    &profiles,
+                    &skip,
+                    &masked,
+                    SEED,
+                    drafts.as_deref(),
+                    &advance,
+                ),
+            };
             progress.stage("passage pairs", 0);
             let candidates = windows.candidates(settings.max_bucket);
             progress.stage("alignment", 0);
@@ -786,26 +790,34 @@ struct Profiled {
     /// With boilerplate detection, each document's sample of shingles for
     /// their document frequencies (see `shingle_df`).
     sampled: Vec<shingle_df::Sample>,
-    /// With passages, each document's windows, made from the same tokens.
+    /// With passages in a scan, each document's windows, made from the
+    /// same tokens.
     windows: Option<(passage::Sketching, Vec<passage::Sketched>)>,
 }
 
 /// Profiles every document in parallel, in input order, signs its prose
 /// for the boilerplate copy check while its shingles are in cache, and
-/// makes its passage windows from the same tokens. Documents go in a few
-/// runs a thread, so that each run's passage stem counts join the total
-/// as it ends (see [`passage::Sketching`]).
+/// with `sketch` makes its passage windows from the same tokens.
+/// Documents go in a few runs a thread, so that each run's passage stem
+/// counts join the total as it ends (see [`passage::Sketching`]).
+///
+/// A check does not sketch here: it keeps of the index's windows only
+/// what a draft's can pair with, known once the drafts' are made, and
+/// holding every window through the first pass took its peak memory
+/// (20 drafts against c100k of `../shared/bench`) from 1.59 to 1.83 GB.
+/// Sketching the drafts first and keeping of the others only the drafts'
+/// values as they were made left 1.69 GB, and the check no faster.
 fn profile_all(
     corpus: &Corpus,
     cfg: &Config,
+    sketch: bool,
     progress: &dyn Progress,
 ) -> Profiled {
     let n = corpus.len();
     let k = cfg.shingle_size as usize;
     let slots = if cfg.boilerplate { boilerplate::COPY_SLOTS } else { 0 };
     let mut prose = Signatures::zeroed(n, slots);
-    let sketching = cfg
-        .passages
+    let sketching = (cfg.passages && sketch)
         .then(|| passage::Sketching::new(SEED, corpus.text_bytes()));
     let mut rows: Vec<&mut [u32]> = if cfg.boilerplate {
         prose.par_chunks_mut().collect()
@@ -856,14 +868,15 @@ fn profile_all(
     let mut profiles = Vec::with_capacity(n);
     let mut has_prose = Vec::with_capacity(n);
     let mut sampled = Vec::with_capacity(n);
-    let mut windows = Vec::with_capacity(if cfg.passages { n } else { 0 });
+    let sketched = sketching.is_some();
+    let mut windows = Vec::with_capacity(if sketched { n } else { 0 });
     for (p, h, s, w) in made.into_iter().flatten() {
         profiles.push(p);
         if cfg.boilerplate {
             has_prose.push(h);
             sampled.push(s);
         }
-        if cfg.passages {
+        if sketched {
             windows.push(w);
         }
     }
