@@ -471,15 +471,31 @@ fn fill_diagonals(
 }
 
 /// Sorted `quads` with `more` added: sorted, without repeats.
+///
+/// `more` is sorted on its own and merged in from the back, in place.
+/// Sorting `quads` and `more` together again took 276 million
+/// instructions of a default scan of c10k of `../shared/bench`, 2% of it.
 fn union(
     mut quads: Vec<(u32, u32, u32, u32)>,
-    more: Vec<(u32, u32, u32, u32)>,
+    mut more: Vec<(u32, u32, u32, u32)>,
 ) -> Vec<(u32, u32, u32, u32)> {
-    if !more.is_empty() {
-        quads.extend(more);
-        quads.par_sort_unstable();
-        quads.dedup();
+    if more.is_empty() {
+        return quads;
     }
+    more.par_sort_unstable();
+    let (mut i, mut j) = (quads.len(), more.len());
+    quads.resize(i + j, (0, 0, 0, 0));
+    // Slots from `i + j` on hold the largest of what is left, in order.
+    while j > 0 {
+        if i > 0 && quads[i - 1] > more[j - 1] {
+            quads[i + j - 1] = quads[i - 1];
+            i -= 1;
+        } else {
+            quads[i + j - 1] = more[j - 1];
+            j -= 1;
+        }
+    }
+    quads.dedup();
     quads
 }
 
@@ -2406,6 +2422,28 @@ mod tests {
         assert_eq!(fused.entries, alone.entries);
         assert_eq!(fused.copies, alone.copies);
         assert_eq!(fused.idf.weights, alone.idf.weights);
+    }
+
+    #[test]
+    fn union_merges_sorted_quads_without_repeats() {
+        let mut rng = crate::synth::Rng::new(11);
+        let mut quad = || {
+            let mut x = || (rng.next_u64() % 4) as u32;
+            (x(), x(), x(), x())
+        };
+        for n in [0, 1, 5, 40, 200] {
+            for m in [0, 1, 3, 30, 300] {
+                let mut quads: Vec<_> = (0..n).map(|_| quad()).collect();
+                quads.sort_unstable();
+                quads.dedup();
+                let more: Vec<_> = (0..m).map(|_| quad()).collect();
+                let mut expected: Vec<_> =
+                    quads.iter().chain(&more).copied().collect();
+                expected.sort_unstable();
+                expected.dedup();
+                assert_eq!(union(quads, more), expected, "{n} and {m}");
+            }
+        }
     }
 
     #[test]
