@@ -1,15 +1,11 @@
-//! Hash sets and maps of values that are uniform hashes already: no
-//! second hash.
+//! Hash sets of values that are uniform hashes already: no second hash.
 //! Their iteration order never reaches any output.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A set of hash keys.
 pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
-
-/// A map from hash keys.
-pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
 /// A hasher for keys that are hashes already: it passes them through.
 #[derive(Default)]

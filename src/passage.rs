@@ -41,13 +41,13 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{Corpus, DocId};
-use crate::keyset::{KeyFilter, KeyMap, KeySet};
+use crate::keyset::{KeyFilter, KeySet};
 use crate::marked::MarkedMap;
 use crate::normalize::Unit;
 use crate::profile::DocProfile;
 use crate::shingle::mix;
-use crate::slices::{runs, split_lengths, starts};
-use crate::tokenize::{Token, TokenSink};
+use crate::slices::{split_lengths, starts};
+use crate::tokenize::Token;
 use crate::verify::{Overlap, make_set, overlap};
 use crate::window::{MIN_WINDOW_CONTENT, Term, TermTokenizer, Window};
 
@@ -148,7 +148,7 @@ pub struct Stats {
 }
 
 /// What the first pass keeps of a window.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 struct WindowRef {
     doc: u32,
     window: Window,
@@ -336,18 +336,6 @@ impl Windows {
         for docs in made {
             per_doc.extend(docs);
         }
-        Windows::finish(per_doc, counts, seed, drafts)
-    }
-
-    /// Step 1's end: the windows of every document (`per_doc`, the
-    /// stems of whose windows `counts` counted) gathered, and their
-    /// sketch entries and word keys sorted.
-    fn finish(
-        mut per_doc: Vec<PerDoc>,
-        counts: StemCounts,
-        seed: u64,
-        drafts: Option<&[bool]>,
-    ) -> Windows {
         if let Some(drafts) = drafts {
             keep_sought(&mut per_doc, drafts);
         }
@@ -1088,7 +1076,7 @@ struct Bin<'a> {
 /// between windows. Sorting each window's stems instead cost 1% more
 /// instructions on a scan of 10,000 documents, and about 2% more CPU
 /// time (its branches are unpredictable).
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct StemSet {
     seen: MarkedMap<()>,
 }
@@ -1123,8 +1111,8 @@ impl StemSet {
 ///
 /// Each document's windows are dropped as soon as their entries are
 /// scattered, so that their memory goes back while the entries fill
-/// theirs: in a default scan of c100k the step's peak fell from 2.26 to
-/// 2.21 GB (one run each), below the next step's.
+/// theirs: the peak of a default scan of c100k fell from 2.09 to 2.03 GB
+/// (one traced run each).
 fn sorted_entries(
     mut per_doc: Vec<PerDoc>,
     first_id: &[usize],
@@ -1310,139 +1298,8 @@ fn keep_sought(per_doc: &mut [PerDoc], drafts: &[bool]) {
     );
 }
 
-/// Step 1 made while a caller tokenizes each document anyway, as a scan
-/// does to profile it, so that no document is tokenized a second time for
-/// its windows. Which text is boilerplate, and which documents are skipped
-/// as copies, is not known yet then: every window is sketched and its
-/// stems counted, and [`Sketching::windows`] drops the windows in
-/// boilerplate and in skipped documents afterwards, tokenizing only their
-/// text again to take their stems out of the counts. The windows are those
-/// of [`Windows::with_progress`], to the bit.
-///
-/// Tokenizing every document again took a sixth of the instructions of a
-/// default scan of c10k of `../shared/bench` (2.3 of 14.4 billion); the
-/// windows in boilerplate are a tenth of the text.
-#[derive(Debug)]
-pub struct Sketching {
-    seed: u64,
-    slots: usize,
-    total: Mutex<StemCounts>,
-}
-
-/// One document's windows, made by a [`Sketcher`].
-#[derive(Clone, Debug, Default)]
-pub struct Sketched(PerDoc);
-
-/// Makes the windows of a run of documents, one after another: give it a
-/// document's tokens (it is a [`TokenSink`]), then call
-/// [`Sketcher::doc`]. Give it back to [`Sketching::add`] at the end of the
-/// run.
-#[derive(Debug)]
-pub struct Sketcher {
-    maker: WindowMaker,
-}
-
-impl Sketching {
-    /// For documents of at most `bytes` bytes of text in all (at least as
-    /// many as their tokens), with the token hash `seed`.
-    pub fn new(seed: u64, bytes: u64) -> Sketching {
-        let slots = idf_slots(usize::try_from(bytes).unwrap_or(usize::MAX));
-        let total = Mutex::new(StemCounts::default());
-        Sketching { seed, slots, total }
-    }
-
-    /// A sketcher for a run of documents.
-    pub fn sketcher(&self) -> Sketcher {
-        Sketcher { maker: WindowMaker::new(self.seed, self.slots) }
-    }
-
-    /// Counts the stems of the windows that `sketcher` made. Its table
-    /// joins the total as its run ends, as in [`Windows::with_progress`].
-    pub fn add(&self, sketcher: Sketcher) {
-        let mut total = self.total.lock().unwrap_or_else(|e| e.into_inner());
-        total.merge(sketcher.maker.counts);
-    }
-
-    /// The windows of `made`, every document's in order, as
-    /// [`Windows::with_progress`] makes them from the same arguments:
-    /// those in the token ranges `masked[d]`, and all of a document with
-    /// `skip[d]`, are dropped. Calls `advance(1)` for each document.
-    #[allow(clippy::too_many_arguments)]
-    pub fn windows(
-        self,
-        mut made: Vec<Sketched>,
-        corpus: &Corpus,
-        profiles: &[DocProfile],
-        skip: &[bool],
-        masked: &[Vec<(u32, u32)>],
-        drafts: Option<&[bool]>,
-        advance: &(dyn Fn(u64) + Sync),
-    ) -> Windows {
-        let Sketching { seed, slots, total } = self;
-        let mut counts = total.into_inner().unwrap_or_else(|e| e.into_inner());
-        let threads = rayon::current_num_threads();
-        let runs = runs(made.len(), threads * RUNS_PER_THREAD);
-        let lens: Vec<usize> =
-            runs.iter().map(ExactSizeIterator::len).collect();
-        // The stems of the windows dropped, counted as the others were.
-        let dropped = Mutex::new(StemCounts::default());
-        split_lengths(&mut made, lens).into_par_iter().zip(runs).for_each(
-            |(part, docs)| {
-                let mut maker: Option<WindowMaker> = None;
-                for (sketched, d) in part.iter_mut().zip(docs) {
-                    advance(1);
-                    let doc = &mut sketched.0;
-                    let drop = |w: &WindowRef| {
-                        skip[d] || in_boilerplate(&w.window, &masked[d])
-                    };
-                    if !doc.0.iter().any(drop) {
-                        continue;
-                    }
-                    let maker = maker
-                        .get_or_insert_with(|| WindowMaker::new(seed, slots));
-                    let unit = unit(&profiles[d]);
-                    maker.drop_windows(doc, corpus, d, unit, drop);
-                }
-                if let Some(maker) = maker {
-                    let mut dropped =
-                        dropped.lock().unwrap_or_else(|e| e.into_inner());
-                    dropped.merge(maker.counts);
-                }
-            },
-        );
-        counts.subtract(
-            &dropped.into_inner().unwrap_or_else(|e| e.into_inner()),
-        );
-        let per_doc = made.into_iter().map(|s| s.0).collect();
-        Windows::finish(per_doc, counts, seed, drafts)
-    }
-}
-
-impl Sketcher {
-    /// The windows of document `doc`, whose text is `text` and whose
-    /// tokens this sketcher was given since the last document.
-    pub fn doc(&mut self, doc: u32, text: &[u8]) -> Sketched {
-        let made = self.maker.windows_of(doc, text, &[]);
-        self.maker.terms.clear();
-        Sketched(made)
-    }
-}
-
-impl TokenSink for Sketcher {
-    #[inline]
-    fn push(&mut self, unit: Unit, token: Token, norm: &[u8]) {
-        let term = self.maker.tokenizer.term(unit, token, norm);
-        self.maker.terms.push(term);
-    }
-
-    fn restart(&mut self) {
-        self.maker.terms.clear();
-    }
-}
-
 /// Makes step 1's windows of a run of documents, one after another, and
 /// counts their stems.
-#[derive(Debug)]
 struct WindowMaker {
     tokenizer: TermTokenizer,
     terms: Vec<Term>,
@@ -1453,10 +1310,6 @@ struct WindowMaker {
     stems: Vec<u32>,
     distinct: StemSet,
     counts: StemCounts,
-    /// Of the windows dropped, where the distinct stems of each one's
-    /// words are in `known_stems` (see [`WindowMaker::drop_windows`]).
-    known: KeyMap<(u32, u32)>,
-    known_stems: Vec<u32>,
 }
 
 impl WindowMaker {
@@ -1471,8 +1324,6 @@ impl WindowMaker {
             stems: Vec::new(),
             distinct: StemSet::default(),
             counts: StemCounts::new(slots),
-            known: KeyMap::default(),
-            known_stems: Vec::new(),
         }
     }
 
@@ -1485,25 +1336,15 @@ impl WindowMaker {
         unit: Unit,
         masked: &[(u32, u32)],
     ) -> PerDoc {
-        self.terms.clear();
-        self.tokenizer.terms(text, unit, &mut self.terms);
-        self.windows_of(doc, text, masked)
-    }
-
-    /// The windows of document `doc`, whose text is `text` and whose terms
-    /// are in `self.terms`, outside the token ranges `masked`.
-    fn windows_of(
-        &mut self,
-        doc: u32,
-        text: &[u8],
-        masked: &[(u32, u32)],
-    ) -> PerDoc {
-        let terms = &self.terms;
+        let terms = &mut self.terms;
+        terms.clear();
+        self.tokenizer.terms(text, unit, terms);
         self.windows.clear();
         self.tokenizer.windows(text, terms, &mut self.windows);
         // Each vector is made at its length: every document's are kept
         // until all are made, and the slack of vectors grown by doubling
-        // took a few hundred MB on c100k of `../shared/bench`.
+        // took the peak of a default scan of c100k of `../shared/bench`
+        // from 2.09 to 2.36 GB (one traced run each).
         let mut windows = Vec::with_capacity(self.windows.len());
         windows.extend(
             self.windows.iter().filter(|w| !in_boilerplate(w, masked)).map(
@@ -1531,98 +1372,18 @@ impl WindowMaker {
         }
         (windows, sketches.to_vec(), words)
     }
-
-    /// Drops the windows of `made` (all those of document `doc`, made by
-    /// [`WindowMaker::windows_of`] and counted) for which `drop` is true,
-    /// and counts their stems, to be taken out of the total.
-    ///
-    /// Dropped windows are mostly boilerplate, the same lines in
-    /// thousands of documents: the stems of each one's words (by its
-    /// [`words_key`]) are kept, and only the text of windows with new
-    /// words is decoded and tokenized again. On c10k of
-    /// `../shared/bench` every document had windows to drop, one at its
-    /// end, and decoding and tokenizing them took 0.63 of 13.34 billion
-    /// instructions of a scan.
-    fn drop_windows(
-        &mut self,
-        made: &mut PerDoc,
-        corpus: &Corpus,
-        doc: usize,
-        unit: Unit,
-        drop: impl Fn(&WindowRef) -> bool,
-    ) {
-        let (windows, sketches, words) = made;
-        let keep: Vec<bool> = windows.iter().map(|w| !drop(w)).collect();
-        let dropped = || {
-            let all = windows.iter().zip(words.iter()).zip(&keep);
-            all.filter(|(_, k)| !**k).map(|((w, &key), _)| (w, key))
-        };
-        // The text up to the end of the last window of new words.
-        let end = dropped()
-            .filter(|&(_, key)| !self.known.contains_key(&key))
-            .map(|(w, _)| w.bytes.1 as usize)
-            .max();
-        let mut text = None;
-        for (w, key) in dropped() {
-            if let Some(&(start, len)) = self.known.get(&key) {
-                let stems =
-                    &self.known_stems[start as usize..][..len as usize];
-                self.counts.add(stems);
-                continue;
-            }
-            let text = text.get_or_insert_with(|| {
-                corpus.text_prefix(DocId(doc as u32), end.unwrap_or(0))
-            });
-            self.uncount(text, unit, w);
-            if key != NO_KEY {
-                let at =
-                    (self.known_stems.len() as u32, self.stems.len() as u32);
-                self.known.insert(key, at);
-                self.known_stems.extend_from_slice(&self.stems);
-            }
-        }
-        let mut i = 0;
-        sketches.retain(|&v| {
-            let k = keep[i];
-            i += usize::from(v == SEPARATOR);
-            k
-        });
-        let mut kept = keep.iter();
-        words.retain(|_| kept.next() == Some(&true));
-        let mut kept = keep.iter();
-        windows.retain(|_| kept.next() == Some(&true));
-    }
-
-    /// Counts the stems of window `w`, whose document's text starts with
-    /// `text`, tokenizing the window's bytes alone, and leaves them in
-    /// `self.stems`. A word's tokens do not depend on the text around it,
-    /// so these are the window's terms; if they were not, the text up to
-    /// the window's end is tokenized, which cuts its tokens as the whole
-    /// text does.
-    fn uncount(&mut self, text: &[u8], unit: Unit, w: &WindowRef) {
-        let (start, end) = (w.bytes.0 as usize, w.bytes.1 as usize);
-        let (first, last) = (w.window.start as usize, w.window.end as usize);
-        self.terms.clear();
-        self.tokenizer.terms(&text[start..end], unit, &mut self.terms);
-        let terms = if self.terms.len() == last - first {
-            &self.terms[..]
-        } else {
-            debug_assert!(false, "a window's text tokenized alone differs");
-            self.terms.clear();
-            self.tokenizer.terms(&text[..end], unit, &mut self.terms);
-            &self.terms
-                [first.min(self.terms.len())..last.min(self.terms.len())]
-        };
-        self.stems.clear();
-        self.distinct.append(terms, &mut self.stems);
-        self.counts.add(&self.stems);
-    }
 }
 
 /// Runs of documents a thread that step 1 makes, each with a table of
 /// stem counts of its own: few enough that the tables (4 MiB each) cost
 /// little, enough that a thread seldom waits for another's last run.
-pub(crate) const RUNS_PER_THREAD: usize = 8;
+const RUNS_PER_THREAD: usize = 8;
+
+/// `0..n` cut into at most `runs` runs of nearly equal length.
+fn runs(n: usize, runs: usize) -> Vec<Range<usize>> {
+    let runs = runs.clamp(1, n.max(1));
+    (0..runs).map(|i| i * n / runs..(i + 1) * n / runs).collect()
+}
 
 /// Slots of an [`Idf`] table for `stems` stems counted (each window's
 /// distinct stems once): distinct stems are far fewer than that.
@@ -1660,17 +1421,6 @@ impl StemCounts {
             self.counts[x as usize & mask] += 1;
         }
         self.stems += stems.len();
-    }
-
-    /// Takes out what `other`, counted from some of the same windows,
-    /// counted.
-    fn subtract(&mut self, other: &StemCounts) {
-        if other.counts.is_empty() {
-            return;
-        }
-        let pairs = self.counts.iter_mut().zip(&other.counts);
-        pairs.for_each(|(x, y)| *x = x.saturating_sub(*y));
-        self.stems = self.stems.saturating_sub(other.stems);
     }
 
     fn merge(&mut self, other: StemCounts) {
@@ -2356,72 +2106,6 @@ mod tests {
         assert_eq!(x.quads, y.quads);
         let draft = |d: u32| drafts[d as usize];
         assert!(y.quads.iter().all(|q| draft(q.0) != draft(q.1)));
-    }
-
-    #[test]
-    fn windows_sketched_from_the_profiles_tokens_are_those_made_alone() {
-        // Texts whose words tokenize every way: apostrophes inside and at
-        // the end of words, non-ASCII letters, mostly Chinese texts cut
-        // into characters, and exact copies.
-        let lines = [
-            "The players' union didn't sign the café's new résumé rules.",
-            "Officials in Zürich said the naïve plan would cost 4.5 million.",
-            "市政府周一晚上经过长时间辩论批准了桥梁预算。官员表示工程将于三月开始。",
-            "Subscribe to our newsletter's offers — don’t miss a story!",
-            "Rock'n'roll fans ’ queued in Москва for tickets on Friday night.",
-            "The council approved the bridge budget after a long debate.",
-        ];
-        let mut texts: Vec<(String, String)> = (0..40)
-            .map(|d: usize| {
-                let text: Vec<&str> = (0..4)
-                    .map(|i| lines[(d * 7 + i * 3) % lines.len()])
-                    .collect();
-                (format!("d{d}"), text.join("\n"))
-            })
-            .collect();
-        texts[9].1 = texts[3].1.clone();
-        let corpus = Corpus::from_texts(texts);
-        let n = corpus.len();
-        let seed = crate::config::SEED;
-        let mut profiler =
-            crate::profile::Profiler::new(seed, crate::UnitChoice::Auto, 5);
-        let sketching = Sketching::new(seed, corpus.text_bytes());
-        let mut sketcher = sketching.sketcher();
-        let (mut profiles, mut made) = (Vec::new(), Vec::new());
-        for d in 0..n {
-            let text = corpus.text(DocId(d as u32));
-            profiles.push(profiler.profile_into(&text, &mut sketcher));
-            made.push(sketcher.doc(d as u32, &text));
-        }
-        sketching.add(sketcher);
-        assert!(profiles.iter().any(|p| p.unit == Some(Unit::Char)));
-        // Masks on some documents' first or last tokens, some documents
-        // skipped.
-        let masked: Vec<Vec<(u32, u32)>> = profiles
-            .iter()
-            .enumerate()
-            .map(|(d, p)| match d % 3 {
-                0 => vec![(0, 12.min(p.tokens))],
-                1 => vec![(p.tokens.saturating_sub(15), p.tokens)],
-                _ => Vec::new(),
-            })
-            .collect();
-        let skip: Vec<bool> = (0..n).map(|d| d == 9 || d == 20).collect();
-        let alone = Windows::new(&corpus, &profiles, &skip, &masked, seed);
-        let fused = sketching.windows(
-            made,
-            &corpus,
-            &profiles,
-            &skip,
-            &masked,
-            None,
-            &|_| {},
-        );
-        assert!(alone.len() > 50, "{} windows", alone.len());
-        assert_eq!(fused.windows, alone.windows);
-        assert_eq!(fused.entries, alone.entries);
-        assert_eq!(fused.copies, alone.copies);
-        assert_eq!(fused.idf.weights, alone.idf.weights);
     }
 
     #[test]

@@ -25,7 +25,6 @@ use crate::report::{
     DocInfo, Duplicate, DuplicateKind, Params, PassageReport, Report, Summary,
 };
 use crate::shingle_df::{self, ShingleDf};
-use crate::slices::{runs, split_lengths};
 use crate::tokenize::Tokenizer;
 use crate::verify::{Overlap, make_set, overlap};
 
@@ -146,13 +145,8 @@ impl Pipeline {
         };
 
         progress.stage("shingling", n as u64);
-        let Profiled {
-            mut profiles,
-            mut prose,
-            has_prose,
-            sampled,
-            windows: sketched,
-        } = profile_all(corpus, cfg, roles.is_none(), progress);
+        let (mut profiles, mut prose, has_prose, sampled) =
+            profile_all(corpus, cfg, progress);
         let exact_groups = exact_groups(&profiles);
         let mut is_copy = vec![false; n];
         // Each document's group of exact copies, if it has one.
@@ -324,21 +318,15 @@ impl Pipeline {
             let drafts: Option<Vec<bool>> = roles.map(|roles| {
                 roles.iter().map(|&r| r == Role::Draft).collect()
             });
-            let advance = |k| progress.advance(k);
-            let windows = match sketched {
-                Some((sketching, made)) => sketching.windows(
-                    made, corpus, &profiles, &skip, &masked, None, &advance,
-                ),
-                None => passage::Windows::with_progress(
-                    corpus,
-                    &profiles,
-                    &skip,
-                    &masked,
-                    SEED,
-                    drafts.as_deref(),
-                    &advance,
-                ),
-            };
+            let windows = passage::Windows::with_progress(
+                corpus,
+                &profiles,
+                &skip,
+                &masked,
+                SEED,
+                drafts.as_deref(),
+                &|k| progress.advance(k),
+            );
             progress.stage("passage pairs", 0);
             let candidates = windows.candidates(settings.max_bucket);
             progress.stage("alignment", 0);
@@ -780,108 +768,47 @@ fn unit_name(unit: UnitChoice) -> &'static str {
     }
 }
 
-/// What [`profile_all`] makes of every document, in input order.
-struct Profiled {
-    profiles: Vec<DocProfile>,
-    /// With boilerplate detection, each document's prose signature for
-    /// the boilerplate copy check, and whether it has prose.
-    prose: Signatures,
-    has_prose: Vec<bool>,
-    /// With boilerplate detection, each document's sample of shingles for
-    /// their document frequencies (see `shingle_df`).
-    sampled: Vec<shingle_df::Sample>,
-    /// With passages in a scan, each document's windows, made from the
-    /// same tokens.
-    windows: Option<(passage::Sketching, Vec<passage::Sketched>)>,
-}
-
-/// Profiles every document in parallel, in input order, signs its prose
-/// for the boilerplate copy check while its shingles are in cache, and
-/// with `sketch` makes its passage windows from the same tokens.
-/// Documents go in a few runs a thread, so that each run's passage stem
-/// counts join the total as it ends (see [`passage::Sketching`]).
-///
-/// A check does not sketch here: it keeps of the index's windows only
-/// what a draft's can pair with, known once the drafts' are made, and
-/// holding every window through the first pass took its peak memory
-/// (20 drafts against c100k of `../shared/bench`) from 1.59 to 1.83 GB.
-/// Sketching the drafts first and keeping of the others only the drafts'
-/// values as they were made left 1.69 GB, and the check no faster.
+/// Profiles every document in parallel, in input order, and signs its
+/// prose for the boilerplate copy check while its shingles are in cache;
+/// the third value says which documents have prose.
 fn profile_all(
     corpus: &Corpus,
     cfg: &Config,
-    sketch: bool,
     progress: &dyn Progress,
-) -> Profiled {
-    let n = corpus.len();
+) -> (Vec<DocProfile>, Signatures, Vec<bool>, Vec<shingle_df::Sample>) {
     let k = cfg.shingle_size as usize;
     let slots = if cfg.boilerplate { boilerplate::COPY_SLOTS } else { 0 };
-    let mut prose = Signatures::zeroed(n, slots);
-    let sketching = (cfg.passages && sketch)
-        .then(|| passage::Sketching::new(SEED, corpus.text_bytes()));
-    let mut rows: Vec<&mut [u32]> = if cfg.boilerplate {
-        prose.par_chunks_mut().collect()
-    } else {
-        (0..n).map(|_| Default::default()).collect()
+    let mut prose = Signatures::zeroed(corpus.len(), slots);
+    let profile = |profiler: &mut Profiler, doc: usize| {
+        let p = profiler.profile(&corpus.text(DocId(doc as u32)));
+        progress.advance(1);
+        p
     };
-    let threads = rayon::current_num_threads();
-    let runs = runs(n, threads * passage::RUNS_PER_THREAD);
-    let lens: Vec<usize> = runs.iter().map(ExactSizeIterator::len).collect();
-    type Made = (DocProfile, bool, shingle_df::Sample, passage::Sketched);
-    let made: Vec<Vec<Made>> = split_lengths(&mut rows, lens)
-        .into_par_iter()
-        .zip(runs)
-        .map(|(rows, docs)| {
-            let mut profiler =
-                Profiler::new(SEED, cfg.unit, k).with_lines(cfg.boilerplate);
-            let mut hasher =
-                cfg.boilerplate.then(|| MinHasher::new(slots, SEED));
-            let mut sketcher = sketching.as_ref().map(|s| s.sketcher());
-            let made = rows
-                .iter_mut()
-                .zip(docs)
-                .map(|(slot, doc)| {
-                    let text = corpus.text(DocId(doc as u32));
-                    let (p, windows) = match &mut sketcher {
-                        Some(sketcher) => {
-                            let p = profiler.profile_into(&text, sketcher);
-                            (p, sketcher.doc(doc as u32, &text))
-                        }
-                        None => (profiler.profile(&text), Default::default()),
-                    };
-                    progress.advance(1);
-                    let Some(hasher) = &mut hasher else {
-                        return (p, false, Vec::new(), windows);
-                    };
-                    let has_prose =
-                        boilerplate::sign_prose(&p, k, hasher, slot);
-                    let sampled = shingle_df::sample(&p.shingles);
-                    (p, has_prose, sampled, windows)
-                })
-                .collect();
-            if let (Some(sketching), Some(sketcher)) = (&sketching, sketcher) {
-                sketching.add(sketcher);
-            }
-            made
-        })
-        .collect();
-    let mut profiles = Vec::with_capacity(n);
-    let mut has_prose = Vec::with_capacity(n);
-    let mut sampled = Vec::with_capacity(n);
-    let sketched = sketching.is_some();
-    let mut windows = Vec::with_capacity(if sketched { n } else { 0 });
-    for (p, h, s, w) in made.into_iter().flatten() {
-        profiles.push(p);
-        if cfg.boilerplate {
-            has_prose.push(h);
-            sampled.push(s);
-        }
-        if sketched {
-            windows.push(w);
-        }
+    let make = || Profiler::new(SEED, cfg.unit, k).with_lines(cfg.boilerplate);
+    if !cfg.boilerplate {
+        let profiles = (0..corpus.len())
+            .into_par_iter()
+            .map_init(make, |profiler, doc| profile(profiler, doc))
+            .collect();
+        return (profiles, prose, Vec::new(), Vec::new());
     }
-    let windows = sketching.map(|s| (s, windows));
-    Profiled { profiles, prose, has_prose, sampled, windows }
+    // With boilerplate detection, each document's prose signature and its
+    // sample of shingles for their document frequencies (see
+    // `shingle_df`), while its profile is at hand.
+    let (profiles, (has_prose, sampled)): (Vec<_>, (Vec<_>, Vec<_>)) = prose
+        .par_chunks_mut()
+        .enumerate()
+        .map_init(
+            || (make(), MinHasher::new(slots, SEED)),
+            |(profiler, hasher), (doc, slot)| {
+                let p = profile(profiler, doc);
+                let has_prose = boilerplate::sign_prose(&p, k, hasher, slot);
+                let sampled = shingle_df::sample(&p.shingles);
+                (p, (has_prose, sampled))
+            },
+        )
+        .unzip();
+    (profiles, prose, has_prose, sampled)
 }
 
 /// Signs every document, leaving out its masked shingles.

@@ -13,7 +13,7 @@ use std::num::NonZeroU64;
 
 use crate::normalize::{Unit, UnitChoice};
 use crate::shingle::{for_each_window, mix, window_count};
-use crate::tokenize::{Token, TokenSink, Tokenizer};
+use crate::tokenize::{Token, Tokenizer};
 
 /// A document as the scan sees it.
 #[derive(Clone, Debug, Default, Eq, PartialEq)]
@@ -193,39 +193,8 @@ impl Profiler {
 
     /// The profile of `text`.
     pub fn profile(&mut self, text: &[u8]) -> DocProfile {
-        self.profile_into(text, &mut ())
-    }
-
-    /// The profile of `text`, giving `sink` each of its tokens too: for a
-    /// caller that needs more of them than a profile keeps, without
-    /// tokenizing the text a second time.
-    pub fn profile_into(
-        &mut self,
-        text: &[u8],
-        sink: &mut impl TokenSink,
-    ) -> DocProfile {
-        /// Keeps the tokens and passes them on.
-        struct Tee<'a, S> {
-            tokens: &'a mut Vec<Token>,
-            sink: &'a mut S,
-        }
-        impl<S: TokenSink> TokenSink for Tee<'_, S> {
-            #[inline]
-            fn push(&mut self, unit: Unit, token: Token, norm: &[u8]) {
-                self.tokens.push(token);
-                self.sink.push(unit, token, norm);
-            }
-            fn restart(&mut self) {
-                self.tokens.clear();
-                self.sink.restart();
-            }
-        }
         self.tokens.clear();
-        let unit = self.tokenizer.tokenize_into(
-            text,
-            self.unit,
-            &mut Tee { tokens: &mut self.tokens, sink },
-        );
+        let unit = self.tokenizer.tokenize(text, self.unit, &mut self.tokens);
         self.hashes.clear();
         self.hashes.extend(self.tokens.iter().map(|t| t.hash));
         // The fold of the whole text, and with lines the fold of every

@@ -15,13 +15,6 @@ pub(crate) fn starts(lengths: impl IntoIterator<Item = usize>) -> Vec<usize> {
     out
 }
 
-/// `0..n` cut into at most `runs` runs of nearly equal length (one when
-/// `n` is 0).
-pub(crate) fn runs(n: usize, runs: usize) -> Vec<std::ops::Range<usize>> {
-    let runs = runs.clamp(1, n.max(1));
-    (0..runs).map(|i| i * n / runs..(i + 1) * n / runs).collect()
-}
-
 /// `slice` cut into consecutive pieces of the given `lengths`, in order;
 /// what the lengths do not cover is left out.
 ///

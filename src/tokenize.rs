@@ -51,26 +51,6 @@ impl Token {
     }
 }
 
-/// What [`Tokenizer::tokenize_into`] gives each token to.
-pub trait TokenSink {
-    /// Takes a token, its normalized bytes (what its hash is of) and the
-    /// unit it was cut in.
-    fn push(&mut self, unit: Unit, token: Token, norm: &[u8]);
-
-    /// Drops what the tokens pushed so far gave: a text that
-    /// [`UnitChoice::Auto`] finds to call for characters was first cut in
-    /// words, and is tokenized again.
-    fn restart(&mut self);
-}
-
-/// Takes no tokens.
-impl TokenSink for () {
-    #[inline]
-    fn push(&mut self, _: Unit, _: Token, _: &[u8]) {}
-
-    fn restart(&mut self) {}
-}
-
 /// Splits text into [`Token`]s. Reuse one per thread: it keeps a scratch
 /// buffer for normalized text, so tokenizing allocates nothing once the
 /// output vector has grown.
@@ -204,44 +184,6 @@ impl Tokenizer {
         out
     }
 
-    /// Gives `sink` each token of `text`, its normalized bytes and the
-    /// unit it was cut in, in order, and returns the unit used: the one
-    /// given, or for [`UnitChoice::Auto`] the one the text calls for. For
-    /// callers that keep more of each token than [`Tokenizer::tokenize`]
-    /// does.
-    #[inline]
-    pub fn tokenize_into(
-        &mut self,
-        text: &[u8],
-        unit: UnitChoice,
-        sink: &mut impl TokenSink,
-    ) -> Unit {
-        debug_assert!(u32::try_from(text.len()).is_ok());
-        match unit {
-            UnitChoice::Char => {
-                self.chars(text, |t, norm| sink.push(Unit::Char, t, norm));
-                Unit::Char
-            }
-            UnitChoice::Word => {
-                self.words(text, |t, norm| sink.push(Unit::Word, t, norm));
-                Unit::Word
-            }
-            UnitChoice::Auto => {
-                // Nearly every text is decided by one word-mode pass; only
-                // text that turns out to be mostly Chinese, Japanese, Thai…
-                // is tokenized a second time.
-                let stats =
-                    self.words(text, |t, norm| sink.push(Unit::Word, t, norm));
-                let unit = stats.unit();
-                if unit == Unit::Char {
-                    sink.restart();
-                    self.chars(text, |t, norm| sink.push(Unit::Char, t, norm));
-                }
-                unit
-            }
-        }
-    }
-
     #[inline]
     fn collect<T>(
         &mut self,
@@ -250,23 +192,30 @@ impl Tokenizer {
         out: &mut Vec<T>,
         make: impl Fn(Token, &[u8]) -> T,
     ) -> Unit {
-        /// Pushes what `make` makes of each token.
-        struct Collect<'a, T, F> {
-            out: &'a mut Vec<T>,
-            mark: usize,
-            make: F,
-        }
-        impl<T, F: Fn(Token, &[u8]) -> T> TokenSink for Collect<'_, T, F> {
-            #[inline]
-            fn push(&mut self, _: Unit, token: Token, norm: &[u8]) {
-                self.out.push((self.make)(token, norm));
-            }
-            fn restart(&mut self) {
-                self.out.truncate(self.mark);
-            }
-        }
+        debug_assert!(u32::try_from(text.len()).is_ok());
         let mark = out.len();
-        self.tokenize_into(text, unit, &mut Collect { out, mark, make })
+        let mut push = |t, norm: &[u8]| out.push(make(t, norm));
+        match unit {
+            UnitChoice::Char => {
+                self.chars(text, &mut push);
+                Unit::Char
+            }
+            UnitChoice::Word => {
+                self.words(text, &mut push);
+                Unit::Word
+            }
+            UnitChoice::Auto => {
+                // Nearly every text is decided by one word-mode pass; only
+                // text that turns out to be mostly Chinese, Japanese, Thai…
+                // is tokenized a second time.
+                let unit = self.words(text, &mut push).unit();
+                if unit == Unit::Char {
+                    out.truncate(mark);
+                    self.chars(text, |t, norm| out.push(make(t, norm)));
+                }
+                unit
+            }
+        }
     }
 
     #[inline]

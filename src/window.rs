@@ -243,18 +243,26 @@ impl TermTokenizer {
 
     /// Appends the terms of `text`, tokenized in `unit`s, to `out`.
     pub fn terms(&mut self, text: &[u8], unit: Unit, out: &mut Vec<Term>) {
-        let Self { tokenizer, seed, stopwords, .. } = self;
-        tokenizer.for_each(text, unit, |t: Token, norm: &[u8]| {
-            out.push(term(*seed, stopwords, unit, t, norm));
+        let (seed, stopwords) = (self.seed, &self.stopwords);
+        self.tokenizer.for_each(text, unit, |t: Token, norm: &[u8]| {
+            let stem = match unit {
+                Unit::Word => stem(norm),
+                Unit::Char => norm,
+            };
+            let stem = if stem.len() == norm.len() {
+                t.hash
+            } else {
+                xxh3_64_with_seed(stem, seed)
+            };
+            out.push(Term {
+                stem: (stem >> 32) as u32,
+                word: (t.hash >> 32) as u32,
+                start: t.start,
+                end: t.end,
+                flags: t.flags,
+                content: !stopwords.contains(t.hash),
+            });
         });
-    }
-
-    /// The term of token `t`, cut in `unit`s, whose normalized bytes are
-    /// `norm`: for callers that tokenize a text anyway (see
-    /// [`crate::tokenize::TokenSink`]).
-    #[inline]
-    pub fn term(&self, unit: Unit, t: Token, norm: &[u8]) -> Term {
-        term(self.seed, &self.stopwords, unit, t, norm)
     }
 
     /// True when the word of `t` (in `text`) is a known abbreviation or a
@@ -333,33 +341,6 @@ impl TermTokenizer {
             || gap.iter().any(|&b| matches!(b, b'"' | b'\'' | b'('))
             || text[next.start as usize] >= 0x80;
         (next_opens, false)
-    }
-}
-
-#[inline]
-fn term(
-    seed: u64,
-    stopwords: &StaticKeySet,
-    unit: Unit,
-    t: Token,
-    norm: &[u8],
-) -> Term {
-    let stem = match unit {
-        Unit::Word => stem(norm),
-        Unit::Char => norm,
-    };
-    let stem = if stem.len() == norm.len() {
-        t.hash
-    } else {
-        xxh3_64_with_seed(stem, seed)
-    };
-    Term {
-        stem: (stem >> 32) as u32,
-        word: (t.hash >> 32) as u32,
-        start: t.start,
-        end: t.end,
-        flags: t.flags,
-        content: !stopwords.contains(t.hash),
     }
 }
 
