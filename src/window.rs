@@ -291,6 +291,10 @@ impl TermTokenizer {
         for i in 1..=terms.len() {
             let (brk, newline) = if i == terms.len() {
                 (true, true)
+            } else if terms[i].flags & Token::OPENS == 0 {
+                // No line break, full stop, `!` or `?` (nor any other
+                // clause end) between the two: most words.
+                (false, false)
             } else {
                 self.boundary(text, &terms[i - 1], &terms[i])
             };
@@ -436,6 +440,38 @@ mod tests {
             split("Short headline\n\nBody"),
             ["0|Short headline", "2|Body"]
         );
+    }
+
+    #[test]
+    fn words_that_open_no_clause_follow_no_sentence_end() {
+        // `windows` asks `boundary` only before a word that opens a
+        // clause: any other gap holds no sentence or line end.
+        let texts = [
+            "The U.S. Senate met. Mr. Smith said no! Why? \"Because,\" he said; then: more.\nNext line",
+            "Prices rose 4.5% (a record) — again… 'Quoted.' Done",
+            "市政府批准了预算。官员表示！真的？是的；好：\n下一行",
+            "Caf\u{e9} owners \u{2019}s plan. \u{ff01} x\r\ny",
+        ];
+        let mut t = TermTokenizer::new(3);
+        for text in texts {
+            for unit in [Unit::Word, Unit::Char] {
+                let mut terms = Vec::new();
+                t.terms(text.as_bytes(), unit, &mut terms);
+                assert!(terms.len() > 5, "{text}");
+                let mut ends = 0;
+                for pair in terms.windows(2) {
+                    let found =
+                        t.boundary(text.as_bytes(), &pair[0], &pair[1]);
+                    if pair[1].flags & Token::OPENS == 0 {
+                        assert_eq!(found, (false, false), "{text}");
+                    }
+                    ends += usize::from(found.0);
+                }
+                // In characters every term is one letter, which a full
+                // stop after it does not end.
+                assert!(ends > 0 || unit == Unit::Char, "{text}");
+            }
+        }
     }
 
     #[test]
