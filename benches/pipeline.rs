@@ -232,7 +232,7 @@ fn boilerplate(c: &mut Criterion) {
         };
         g.throughput(both(&texts));
         g.bench_with_input(BenchmarkId::new(name, docs), &docs, |b, _| {
-            b.iter_batched_ref(
+            b.iter_batched(
                 || prose.clone(),
                 |prose| {
                     black_box(

@@ -110,11 +110,14 @@ pub struct Template {
     pub documents: u32,
     /// The first documents it occurs in, at most three.
     pub examples: Vec<DocId>,
-    /// A line it was found in, for display: `(doc, line index)`.
+    /// A line it was found in: `(doc, line index)`.
     pub example_line: (DocId, u32),
-    /// The byte span of the example when it is a sentence inside that
-    /// line, not the whole line.
-    pub example_span: Option<(u32, u32)>,
+    /// The byte span of the example, for display: the line's, or with
+    /// `inline` a sentence's inside it.
+    pub example_span: (u32, u32),
+    /// True when the example is a sentence inside the line, not the whole
+    /// line.
+    pub inline: bool,
 }
 
 /// One boilerplate line (or sentence) of one document.
@@ -301,7 +304,7 @@ pub const SENTENCE_MIN_DOCS: u32 = 3;
 pub fn detect(
     profiles: &[DocProfile],
     counted: &[bool],
-    prose: &mut Signatures,
+    mut prose: Signatures,
     has_prose: &[bool],
     settings: &Settings,
 ) -> Detection {
@@ -333,16 +336,17 @@ pub fn detect(
                 hasher.sign_slices(mask.kept(&p.shingles), slot);
             },
         );
-    let prose = &*prose;
     let check = |table: &mut Table| {
         table.diverse = table
             .stats
             .par_iter()
-            .map(|s| diverse(&s.sample, prose))
+            .map(|s| diverse(&s.sample, &prose))
             .collect();
     };
     check(&mut line_stats);
     check(&mut template_stats);
+    // Marking allocates the spans: in the signatures' place.
+    drop(prose);
 
     let ok = |table: &Table, d: usize, slot: usize| {
         table.at(d, slot).filter(|&i| table.diverse[i as usize])
@@ -616,8 +620,11 @@ fn inventory(
                 Kind::Template => l.template.map(NonZeroU64::get) == Some(key),
                 Kind::Line => l.key == key,
             });
-            let (line, example_span) = match found {
-                Some(line) => (line, None),
+            let (line, example_span, inline) = match found {
+                Some(line) => {
+                    let l = &p.lines[line];
+                    (line, (l.start, l.end), false)
+                }
                 None => {
                     // Only a sentence in its first document.
                     let s = p.sentences.iter().find(|s| s.key == key)?;
@@ -625,7 +632,7 @@ fn inventory(
                         .lines
                         .iter()
                         .position(|l| l.token_end > s.token_start)?;
-                    (line, Some((s.start, s.end)))
+                    (line, (s.start, s.end), true)
                 }
             };
             let t = Template {
@@ -636,6 +643,7 @@ fn inventory(
                 examples,
                 example_line: (first, line as u32),
                 example_span,
+                inline,
             };
             Some((kind, i, t))
         })
@@ -1161,8 +1169,7 @@ mod tests {
             .zip(prose.chunks_mut())
             .map(|(p, slot)| sign_prose(p, 5, &mut h, slot))
             .collect();
-        let found =
-            detect(&profiles, &counted, &mut prose, &has_prose, &settings);
+        let found = detect(&profiles, &counted, prose, &has_prose, &settings);
         (profiles, found.boilerplate)
     }
 
@@ -1298,7 +1305,7 @@ mod tests {
             assert_eq!(found.concat(), footer);
         }
         assert_eq!(bp.templates.len(), 3);
-        assert!(bp.templates.iter().all(|t| t.example_span.is_some()));
+        assert!(bp.templates.iter().all(|t| t.inline));
         assert!(bp.templates.iter().all(|t| t.documents == 4));
     }
 

@@ -145,7 +145,7 @@ impl Pipeline {
         };
 
         progress.stage("shingling", n as u64);
-        let (mut profiles, mut prose, has_prose, sampled) =
+        let (mut profiles, prose, has_prose, sampled) =
             profile_all(corpus, cfg, progress);
         let exact_groups = exact_groups(&profiles);
         let mut is_copy = vec![false; n];
@@ -197,7 +197,7 @@ impl Pipeline {
                 seed: SEED,
             };
             let found = boilerplate::detect(
-                &profiles, &counted, &mut prose, &has_prose, &settings,
+                &profiles, &counted, prose, &has_prose, &settings,
             );
             df = shingle_df::count(
                 &sampled,
@@ -215,9 +215,16 @@ impl Pipeline {
         } else {
             (boilerplate::Boilerplate::none(n), vec![Mask::default(); n])
         };
-        drop((prose, sampled));
-        // Sentences were only for boilerplate detection.
-        profiles.par_iter_mut().for_each(|p| p.sentences = Vec::new());
+        drop(sampled);
+        // Lines and sentences were only for boilerplate detection. Freed
+        // here, not after verifying, their memory (105 MB on c100k of
+        // `../shared/bench`) goes to the stages after: a default scan of
+        // c100k peaked at 1,991–2,001 MB instead of 2,030–2,037 MB (two
+        // runs each).
+        profiles.par_iter_mut().for_each(|p| {
+            p.lines = Vec::new();
+            p.sentences = Vec::new();
+        });
         let sigs = sign(&profiles, &masks, m);
 
         let reps: Vec<u32> =
@@ -288,18 +295,14 @@ impl Pipeline {
         let docs: BTreeMap<DocId, DocInfo> =
             shown.into_iter().zip(infos).collect();
         let (mut templates, mut spans) =
-            boilerplate_report(corpus, &profiles, &boilerplate, cfg.unit);
-        // What passages do not read goes before they start: on c100k of
-        // `../shared/bench`, resident memory falls by about 190 MB here
-        // (the shingles left after verifying, the lines, the signatures).
-        // The peak, in the passages' candidates, moves within its noise.
+            boilerplate_report(corpus, &boilerplate, cfg.unit);
+        // What passages do not read goes before they start: the shingles
+        // left after verifying, and the signatures. The peak, in the
+        // passages' candidates, moves within its noise.
         let (candidates, oversized_buckets) =
             (cands.pairs.len() as u64, cands.oversized_buckets);
         drop((sigs, cands));
-        profiles.par_iter_mut().for_each(|p| {
-            p.shingles = Vec::new();
-            p.lines = Vec::new();
-        });
+        profiles.par_iter_mut().for_each(|p| p.shingles = Vec::new());
         let (passages, passage_stats) = if cfg.passages {
             progress.stage("passage windows", n as u64);
             let masked: Vec<Vec<(u32, u32)>> = boilerplate
@@ -720,7 +723,6 @@ fn drop_par<T: Send>(items: Vec<T>) {
 /// The boilerplate inventory with display text, and every span.
 fn boilerplate_report(
     corpus: &Corpus,
-    profiles: &[DocProfile],
     found: &boilerplate::Boilerplate,
     unit: UnitChoice,
 ) -> (Vec<BoilerplateTemplate>, Vec<BoilerplateSpan>) {
@@ -728,9 +730,8 @@ fn boilerplate_report(
         .templates
         .par_iter()
         .map(|t| {
-            let (doc, line) = t.example_line;
-            let l = &profiles[doc.index()].lines[line as usize];
-            let (start, end) = t.example_span.unwrap_or((l.start, l.end));
+            let doc = t.example_line.0;
+            let (start, end) = t.example_span;
             let text = corpus.text_prefix(doc, end as usize);
             let line_text = &text[start as usize..end as usize];
             BoilerplateTemplate {
@@ -741,7 +742,7 @@ fn boilerplate_report(
                     String::from_utf8_lossy(line_text).into_owned()
                 },
                 masked: t.masked,
-                inline: t.example_span.is_some(),
+                inline: t.inline,
                 documents: t.documents,
                 examples: t.examples.clone(),
             }
