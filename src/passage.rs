@@ -778,9 +778,7 @@ fn candidates<'e>(
         ((i * 64) as u32 + word.trailing_zeros()).min(doc_of.len() as u32)
     };
     // Per window, the members each of its bins links it to, as a range of
-    // `entries` or of `chains` (marked [`CHAINED`]), with the bin's
-    // weight: `(window, weight, count, from)`; `from` is 64 bits, since
-    // entries outnumber u32 past 10 million documents.
+    // `entries` or of `chains`, with the bin's weight: a [`Link`].
     // Members are sorted by window, so they are later members: all of them
     // in a small bin; in a large one the next few of the window's document
     // (whose windows have consecutive ids) and the next few of its chain;
@@ -804,12 +802,8 @@ fn candidates<'e>(
                 let next = next_doc(w);
                 later.iter().take_while(|m| m.1 < next).count()
             };
-            // A count over u16 (a document with 65,536 windows in one
-            // bin) keeps the first of them.
             let link = |n: usize, from: usize, chained: bool| {
-                let n = n.min(usize::from(u16::MAX)) as u16;
-                let from = from as u64 | if chained { CHAINED } else { 0 };
-                (n > 0).then_some((w, bin.weight, n, from))
+                Link::new(w, bin.weight, n, from, chained)
             };
             let (mine, others) = if !bin.across {
                 (link(own(), start + j + 1, false), None)
@@ -847,7 +841,7 @@ fn candidates<'e>(
             bs.iter().zip(cs).map(|(&b, &c)| bin_links((b, c)).count()).sum()
         })
         .collect();
-    let mut of_window = vec![(0u32, 0u16, 0u16, 0u64); counts.iter().sum()];
+    let mut of_window = vec![[0u32; 3]; counts.iter().sum()];
     split_lengths(&mut of_window, counts)
         .into_par_iter()
         .zip(bin_chunks())
@@ -855,28 +849,28 @@ fn candidates<'e>(
             let links =
                 bs.iter().zip(cs).flat_map(|(&b, &c)| bin_links((b, c)));
             for (slot, link) in out.iter_mut().zip(links) {
-                *slot = link;
+                *slot = link.0;
             }
         });
     // Grouped by window; the order within a group does not matter, since
     // the evidence of each pair is summed.
-    of_window.par_sort_unstable_by_key(|e| e.0);
+    of_window.par_sort_unstable_by_key(|l| l[0]);
     let need = (MIN_EVIDENCE * EVIDENCE_SCALE) as u32;
     // Each thread's run of windows appends its pairs to one vector, with
     // one scratch list for a window's links: nothing is allocated per
     // window.
     let pairs = of_window
-        .par_chunk_by(|x, y| x.0 == y.0)
+        .par_chunk_by(|x, y| x[0] == y[0])
         .fold(
             || (Vec::<(u32, u16)>::new(), Vec::new(), MarkedMap::default()),
             |(mut acc, mut out, mut evidence), mine| {
-                let x = mine[0].0;
+                let x = mine[0][0];
                 let dx = draft(x);
                 acc.clear();
-                for &(_, weight, n, from) in mine {
-                    let at = (from & !CHAINED) as usize;
-                    let range = at..at + usize::from(n);
-                    if from & CHAINED == 0 {
+                for &link in mine {
+                    let link = Link(link);
+                    let (weight, range) = (link.weight(), link.range());
+                    if !link.chained() {
                         let ys = entries[range].iter().map(|e| e.1);
                         links(&mut acc, ys, weight, dx, &draft);
                     } else {
@@ -1039,9 +1033,80 @@ fn group_pieces(
 /// Bins of [`candidates`] that count and write their links together.
 const LINK_CHUNK_BINS: usize = 4096;
 
-/// Marks a range of [`candidates`]' links that lies in the chains of
-/// large bins, not in the entries.
-const CHAINED: u64 = 1 << 63;
+/// A window's link to later members of one of its bins, as [`candidates`]
+/// writes and sorts them: the range of `entries` (or, chained, of
+/// `chains`) where they are, and the bin's weight.
+///
+/// Packed in 12 bytes, not the 16 of a tuple with a 64-bit start: the
+/// 23.7 million links of c100k of `../shared/bench` are the largest
+/// buffer of a default scan, made when the sketch entries are still held.
+///
+/// `[window, low bits, high bits]`, where the bits hold the start of the
+/// range (bits 0–39), its length (40–52), the weight (53–62) and whether
+/// it is chained (63), in two words so that a link needs 4-byte
+/// alignment only. An array of integers, a buffer of them is allocated
+/// zeroed, not written.
+#[derive(Clone, Copy, Debug)]
+struct Link([u32; 3]);
+
+/// Bits of a [`Link`]'s start: ranges of up to 2^40 entries, those of
+/// more than 100 billion windows.
+const LINK_FROM_BITS: u32 = 40;
+
+/// Bits of a [`Link`]'s length. A longer range (a document with 8,192
+/// windows in one bin) keeps its first members.
+const LINK_COUNT_BITS: u32 = 13;
+
+/// Bits of a [`Link`]'s weight, which is at most [`EVIDENCE_SCALE`].
+const LINK_WEIGHT_BITS: u32 = 10;
+
+const _: () = assert!(EVIDENCE_SCALE < (1 << LINK_WEIGHT_BITS) as f64);
+const _: () = assert!(
+    LINK_FROM_BITS + LINK_COUNT_BITS + LINK_WEIGHT_BITS + 1 == u64::BITS
+);
+
+impl Link {
+    /// Window `window`'s link to `n` members from `from` (in `chains` if
+    /// `chained`, else in `entries`) of a bin of `weight`; `None` for no
+    /// member.
+    fn new(
+        window: u32,
+        weight: u16,
+        n: usize,
+        from: usize,
+        chained: bool,
+    ) -> Option<Link> {
+        let n = n.min((1 << LINK_COUNT_BITS) - 1) as u64;
+        let from = from as u64;
+        debug_assert!(from < 1 << LINK_FROM_BITS, "too many sketch entries");
+        let bits = from
+            | n << LINK_FROM_BITS
+            | u64::from(weight) << (LINK_FROM_BITS + LINK_COUNT_BITS)
+            | u64::from(chained) << 63;
+        (n > 0).then_some(Link([window, bits as u32, (bits >> 32) as u32]))
+    }
+
+    fn bits(&self) -> u64 {
+        u64::from(self.0[1]) | u64::from(self.0[2]) << 32
+    }
+
+    /// The members' range of `entries` or `chains`.
+    fn range(&self) -> Range<usize> {
+        let bits = self.bits();
+        let from = (bits & ((1 << LINK_FROM_BITS) - 1)) as usize;
+        let n = (bits >> LINK_FROM_BITS) & ((1 << LINK_COUNT_BITS) - 1);
+        from..from + n as usize
+    }
+
+    fn weight(&self) -> u16 {
+        let bits = self.bits() >> (LINK_FROM_BITS + LINK_COUNT_BITS);
+        (bits & ((1 << LINK_WEIGHT_BITS) - 1)) as u16
+    }
+
+    fn chained(&self) -> bool {
+        self.bits() >> 63 != 0
+    }
+}
 
 /// Appends windows `ys` with `weight` to `acc`; with drafts (`dx` is the
 /// linking window's draft flag), only those on the other side.
@@ -2129,6 +2194,26 @@ mod tests {
                 assert_eq!(union(quads, more), expected, "{n} and {m}");
             }
         }
+    }
+
+    #[test]
+    fn links_keep_their_range_weight_and_chain() {
+        let mut rng = crate::synth::Rng::new(12);
+        let max_count = (1 << LINK_COUNT_BITS) - 1;
+        for _ in 0..10_000 {
+            let window = rng.next_u64() as u32;
+            let weight = rng.below(EVIDENCE_SCALE as usize + 1) as u16;
+            let from = (rng.next_u64() % (1 << LINK_FROM_BITS)) as usize;
+            let n =
+                [1, 2, 8, 16, max_count, max_count + 1, 70_000][rng.below(7)];
+            let chained = rng.chance(0.5);
+            let link = Link::new(window, weight, n, from, chained).unwrap();
+            assert_eq!(link.0[0], window);
+            assert_eq!(link.range(), from..from + n.min(max_count));
+            assert_eq!(link.weight(), weight);
+            assert_eq!(link.chained(), chained);
+        }
+        assert!(Link::new(1, 2, 0, 3, true).is_none());
     }
 
     #[test]
