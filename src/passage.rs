@@ -392,8 +392,7 @@ impl Windows {
         let doc_cap = cap.max(windows.len() / DOC_WINDOWS_PER_BUCKET_SLOT);
         let doc_of: Vec<u32> = windows.iter().map(|w| w.doc).collect();
         let (pairs, oversized) =
-            candidates(&entries, &doc_of, cap, doc_cap, drafts);
-        drop(entries);
+            candidates(entries, &doc_of, cap, doc_cap, drafts);
         // Oriented by (document, window), grouped by document pair, with
         // the evidence of each pair.
         let mut scored: Vec<((u32, u32, u32, u32), u32)> = pairs
@@ -697,8 +696,8 @@ pub const FILL_WINDOWS: u32 = 8;
 /// Each window accumulates the evidence of the bins it shares with later
 /// windows in a map of its own, so no list of all bin-sharing pairs (tens
 /// of millions in a large corpus) is ever built or sorted.
-fn candidates<'e>(
-    entries: &'e [(u32, u32)],
+fn candidates(
+    entries: Vec<(u32, u32)>,
     doc_of: &[u32],
     max_bucket: usize,
     doc_max_bucket: usize,
@@ -722,15 +721,44 @@ fn candidates<'e>(
                 && b.iter().any(|m| draft(m.1) == Some(true))
                 && b.iter().any(|m| draft(m.1) == Some(false)))
     };
-    let bins: Vec<Bin<'_>> = all
+    let kept: Vec<&[(u32, u32)]> = all
         .into_par_iter()
         .filter(|b| b.len() <= doc_max_bucket && linked(b))
-        .map(|members| Bin {
-            members,
-            weight: evidence(members.len(), ln_windows),
-            across: members.len() <= max_bucket,
+        .collect();
+    // The bins' windows, one bin after another, without their values: the
+    // windows alone take half the memory of the entries (170 MB instead
+    // of 340 on c100k of `../shared/bench`), and the entries go before
+    // the links, the largest buffer, are made.
+    let bin_starts = starts(kept.iter().map(|b| b.len()));
+    let mut members = Vec::with_capacity(bin_starts[kept.len()]);
+    for bin in kept {
+        members.extend(bin.iter().map(|m| m.1));
+    }
+    drop(entries);
+    let bins: Vec<Bin<'_>> = bin_starts
+        .windows(2)
+        .map(|r| {
+            let members = &members[r[0]..r[1]];
+            Bin {
+                members,
+                weight: evidence(members.len(), ln_windows),
+                across: members.len() <= max_bucket,
+            }
         })
         .collect();
+    let pairs = link_bins(&members, bins, doc_of, drafts);
+    (pairs, oversized)
+}
+
+/// The window pairs of [`candidates`] with enough evidence from `bins`,
+/// whose members are slices of `members`.
+fn link_bins<'m>(
+    members: &'m [u32],
+    bins: Vec<Bin<'m>>,
+    doc_of: &[u32],
+    drafts: Option<&[bool]>,
+) -> Vec<(u32, u32, u32)> {
+    let draft = |w: u32| drafts.map(|d| d[doc_of[w as usize] as usize]);
     // A large bin that links documents is also laid out as chains: its
     // members a step apart (see [`stride`]), one chain after another, so
     // that a window's partners in other documents are consecutive there
@@ -746,9 +774,8 @@ fn candidates<'e>(
         .filter(|(out, _)| !out.is_empty())
         .for_each(|(out, bin)| {
             let step = stride(bin.members.len());
-            let links = (0..step).flat_map(|r| {
-                bin.members[r..].iter().step_by(step).map(|m| m.1)
-            });
+            let links = (0..step)
+                .flat_map(|r| bin.members[r..].iter().step_by(step).copied());
             for (slot, w) in out.iter_mut().zip(links) {
                 *slot = w;
             }
@@ -778,7 +805,7 @@ fn candidates<'e>(
         ((i * 64) as u32 + word.trailing_zeros()).min(doc_of.len() as u32)
     };
     // Per window, the members each of its bins links it to, as a range of
-    // `entries` or of `chains`, with the bin's weight: a [`Link`].
+    // `members` or of `chains`, with the bin's weight: a [`Link`].
     // Members are sorted by window, so they are later members: all of them
     // in a small bin; in a large one the next few of the window's document
     // (whose windows have consecutive ids) and the next few of its chain;
@@ -786,21 +813,21 @@ fn candidates<'e>(
     // document. Ranges rather than bin numbers spare the pairing loop a
     // search of large bins (thousands of windows in a large corpus, a
     // cache miss per step) and a lookup of the bin.
-    let base = entries.as_ptr() as usize;
+    let base = members.as_ptr() as usize;
     // A bin's links, by member.
-    let bin_links = |(bin, chain_start): (Bin<'e>, usize)| {
+    let bin_links = |(bin, chain_start): (Bin<'m>, usize)| {
         let b = bin.members;
         let len = b.len();
-        // Where the bin starts in `entries`.
-        let start = (b.as_ptr() as usize - base) / size_of::<(u32, u32)>();
+        // Where the bin starts in `members`.
+        let start = (b.as_ptr() as usize - base) / size_of::<u32>();
         let step = stride(len);
         let (per_chain, longer) = (len / step, len % step);
-        b.iter().enumerate().flat_map(move |(j, &(_, w))| {
+        b.iter().enumerate().flat_map(move |(j, &w)| {
             let later = &b[j + 1..];
             // Later windows of its document: a full bin does not ask.
             let own = || {
                 let next = next_doc(w);
-                later.iter().take_while(|m| m.1 < next).count()
+                later.iter().take_while(|&&m| m < next).count()
             };
             let link = |n: usize, from: usize, chained: bool| {
                 Link::new(w, bin.weight, n, from, chained)
@@ -859,7 +886,7 @@ fn candidates<'e>(
     // Each thread's run of windows appends its pairs to one vector, with
     // one scratch list for a window's links: nothing is allocated per
     // window.
-    let pairs = of_window
+    of_window
         .par_chunk_by(|x, y| x[0] == y[0])
         .fold(
             || (Vec::<(u32, u16)>::new(), Vec::new(), MarkedMap::default()),
@@ -871,7 +898,7 @@ fn candidates<'e>(
                     let link = Link(link);
                     let (weight, range) = (link.weight(), link.range());
                     if !link.chained() {
-                        let ys = entries[range].iter().map(|e| e.1);
+                        let ys = members[range].iter().copied();
                         links(&mut acc, ys, weight, dx, &draft);
                     } else {
                         let ys = chains[range].iter().copied();
@@ -915,8 +942,7 @@ fn candidates<'e>(
         )
         .map(|(_, out, _)| out)
         .flatten_iter()
-        .collect();
-    (pairs, oversized)
+        .collect()
 }
 
 /// Windows of different documents with the same words are candidates
@@ -1034,12 +1060,12 @@ fn group_pieces(
 const LINK_CHUNK_BINS: usize = 4096;
 
 /// A window's link to later members of one of its bins, as [`candidates`]
-/// writes and sorts them: the range of `entries` (or, chained, of
+/// writes and sorts them: the range of the bins' members (or, chained, of
 /// `chains`) where they are, and the bin's weight.
 ///
 /// Packed in 12 bytes, not the 16 of a tuple with a 64-bit start: the
 /// 23.7 million links of c100k of `../shared/bench` are the largest
-/// buffer of a default scan, made when the sketch entries are still held.
+/// buffer of a default scan.
 ///
 /// `[window, low bits, high bits]`, where the bits hold the start of the
 /// range (bits 0–39), its length (40–52), the weight (53–62) and whether
@@ -1067,8 +1093,8 @@ const _: () = assert!(
 
 impl Link {
     /// Window `window`'s link to `n` members from `from` (in `chains` if
-    /// `chained`, else in `entries`) of a bin of `weight`; `None` for no
-    /// member.
+    /// `chained`, else in the bins' members) of a bin of `weight`; `None`
+    /// for no member.
     fn new(
         window: u32,
         weight: u16,
@@ -1090,7 +1116,7 @@ impl Link {
         u64::from(self.0[1]) | u64::from(self.0[2]) << 32
     }
 
-    /// The members' range of `entries` or `chains`.
+    /// The members' range of the bins' members or of `chains`.
     fn range(&self) -> Range<usize> {
         let bits = self.bits();
         let from = (bits & ((1 << LINK_FROM_BITS) - 1)) as usize;
@@ -1128,8 +1154,8 @@ fn links(
 /// A sketch bin worth looking at (see [`candidates`]).
 #[derive(Clone, Copy, Debug)]
 struct Bin<'a> {
-    /// `(bin value, window)`, sorted by window.
-    members: &'a [(u32, u32)],
+    /// Its windows, sorted.
+    members: &'a [u32],
     /// Evidence weight, fixed-point.
     weight: u16,
     /// False for a bin that links windows of one document only.
@@ -2230,7 +2256,7 @@ mod tests {
         entries.sort_unstable();
         let found = |doc_cap| -> (Vec<(u32, u32)>, u64) {
             let (pairs, oversized) =
-                candidates(&entries, &doc_of, 4, doc_cap, None);
+                candidates(entries.clone(), &doc_of, 4, doc_cap, None);
             (pairs.iter().map(|&(x, y, _)| (x, y)).collect(), oversized)
         };
         assert_eq!(found(50), (vec![(0, 1)], 0));
@@ -2252,7 +2278,7 @@ mod tests {
             entries.extend(others.map(|w| (bin, w)));
         }
         entries.sort_unstable();
-        let (pairs, _) = candidates(&entries, &doc_of, 1000, 1000, None);
+        let (pairs, _) = candidates(entries, &doc_of, 1000, 1000, None);
         assert!(!pairs.iter().any(|&(x, y, _)| (x, y) == (500, 501)));
         // A story and its 39 copies, one sentence each, share the bins of
         // all their bigrams: each copy is paired with others, and every
@@ -2261,7 +2287,7 @@ mod tests {
         let entries: Vec<(u32, u32)> = (0..3u32)
             .flat_map(|bin| family.iter().map(move |&w| (bin, w)))
             .collect();
-        let (pairs, _) = candidates(&entries, &doc_of, 1000, 1000, None);
+        let (pairs, _) = candidates(entries, &doc_of, 1000, 1000, None);
         for w in &family {
             assert!(pairs.iter().any(|&(x, y, _)| x == *w || y == *w));
         }
