@@ -759,6 +759,9 @@ fn link_bins<'m>(
     drafts: Option<&[bool]>,
 ) -> Vec<(u32, u32, u32)> {
     let draft = |w: u32| drafts.map(|d| d[doc_of[w as usize] as usize]);
+    // Links address members (and chains, which are fewer) in 40 bits: 4
+    // TB of members.
+    assert!(members.len() < 1 << LINK_FROM_BITS, "too many sketch entries");
     // A large bin that links documents is also laid out as chains: its
     // members a step apart (see [`stride`]), one chain after another, so
     // that a window's partners in other documents are consecutive there
@@ -1070,8 +1073,8 @@ const LINK_CHUNK_BINS: usize = 4096;
 /// `[window, low bits, high bits]`, where the bits hold the start of the
 /// range (bits 0–39), its length (40–52), the weight (53–62) and whether
 /// it is chained (63), in two words so that a link needs 4-byte
-/// alignment only. An array of integers, a buffer of them is allocated
-/// zeroed, not written.
+/// alignment only. The buffer of links holds these arrays, which, being
+/// integers, it gets zeroed from the allocator instead of writing them.
 #[derive(Clone, Copy, Debug)]
 struct Link([u32; 3]);
 
@@ -1104,7 +1107,7 @@ impl Link {
     ) -> Option<Link> {
         let n = n.min((1 << LINK_COUNT_BITS) - 1) as u64;
         let from = from as u64;
-        debug_assert!(from < 1 << LINK_FROM_BITS, "too many sketch entries");
+        debug_assert!(from < 1 << LINK_FROM_BITS, "checked by `link_bins`");
         let bits = from
             | n << LINK_FROM_BITS
             | u64::from(weight) << (LINK_FROM_BITS + LINK_COUNT_BITS)
