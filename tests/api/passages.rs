@@ -1,7 +1,7 @@
 //! The passage stage on hand-made corpora, through `passage::find`.
 
 use rehash::config::SEED;
-use rehash::passage::{self, Passage, SHORT_DOC_WINDOWS};
+use rehash::passage::{self, Passage, REPEAT_MIN_WORDS, SHORT_DOC_WINDOWS};
 use rehash::profile::Profiler;
 use rehash::{Corpus, UnitChoice};
 
@@ -174,4 +174,41 @@ fn two_sentences_given_alone_are_compared() {
     ]
     .map(String::from);
     assert!(between(&texts, 0, 1).is_empty());
+}
+
+#[test]
+fn a_paragraph_repeated_in_a_document_is_found_at_each_repeat() {
+    // Between filler lines, a paragraph of 24 words three times, and a
+    // phrase of 8 words three times.
+    let paragraph: Vec<String> = (0..24).map(|w| format!("para{w}")).collect();
+    let phrase: Vec<String> = (0..8).map(|w| format!("ph{w}")).collect();
+    assert!(paragraph.len() as u32 >= REPEAT_MIN_WORDS);
+    assert!((phrase.len() as u32) < REPEAT_MIN_WORDS);
+    let (paragraph, phrase) = (paragraph.join(" "), phrase.join(" "));
+    let mut lines = Vec::new();
+    for l in 0..3 {
+        lines.extend([filler(0, 2 * l), paragraph.clone()]);
+        lines.extend([filler(0, 2 * l + 1), phrase.clone()]);
+    }
+    let text = lines.join("\n");
+    let starts: Vec<u32> =
+        text.match_indices(&paragraph).map(|(i, _)| i as u32).collect();
+    let found = between(std::slice::from_ref(&text), 0, 0);
+    let of = |first: &str| -> Vec<(u32, u32)> {
+        let mut sides: Vec<(u32, u32)> = found
+            .iter()
+            .filter(|p| text[p.a.start as usize..].starts_with(first))
+            .map(|p| (p.a.start, p.b.start))
+            .collect();
+        sides.sort_unstable();
+        sides
+    };
+    // Each later copy of the paragraph beside the first.
+    assert_eq!(
+        of("para0 "),
+        [(starts[0], starts[1]), (starts[0], starts[2])],
+        "{found:?}"
+    );
+    // The phrase, shorter, in one passage, as before.
+    assert_eq!(of("ph0 ").len(), 1, "{found:?}");
 }
