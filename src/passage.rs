@@ -757,19 +757,19 @@ fn candidates(
             }
         })
         .collect();
-    let pairs = link_bins(&members, bins, doc_of, drafts);
+    let pairs = link_bins(&members, bins, doc_of, &draft);
     (pairs, oversized)
 }
 
 /// The window pairs of [`candidates`] with enough evidence from `bins`,
-/// whose members are slices of `members`.
+/// whose members are slices of `members`; `draft` says whether a
+/// window's document is a draft, when there are drafts.
 fn link_bins<'m>(
     members: &'m [u32],
     bins: Vec<Bin<'m>>,
     doc_of: &[u32],
-    drafts: Option<&[bool]>,
+    draft: &(impl Fn(u32) -> Option<bool> + Sync),
 ) -> Vec<(u32, u32, u32)> {
-    let draft = |w: u32| drafts.map(|d| d[doc_of[w as usize] as usize]);
     // Links address members (and chains, which are fewer) in 40 bits: 4
     // TB of members.
     assert!(members.len() < 1 << LINK_FROM_BITS, "too many sketch entries");
@@ -913,10 +913,10 @@ fn link_bins<'m>(
                     let (weight, range) = (link.weight(), link.range());
                     if !link.chained() {
                         let ys = members[range].iter().copied();
-                        links(&mut acc, ys, weight, dx, &draft);
+                        links(&mut acc, ys, weight, dx, draft);
                     } else {
                         let ys = chains[range].iter().copied();
-                        links(&mut acc, ys, weight, dx, &draft);
+                        links(&mut acc, ys, weight, dx, draft);
                     }
                 }
                 // Each partner's evidence summed in a marked table (its
