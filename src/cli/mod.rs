@@ -25,7 +25,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Find near-duplicate documents and group them into clusters.
+    /// Find near-duplicate documents (in clusters), copied and rewritten
+    /// passages, and boilerplate.
     ///
     /// Reads files and folders (walked recursively in sorted order), JSON
     /// Lines (.jsonl, .ndjson; one document per line), gzip and zstd
