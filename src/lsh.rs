@@ -108,6 +108,63 @@ pub fn candidate_pairs(
     banding: Banding,
     max_bucket: usize,
 ) -> Candidates {
+    bucket_pairs(sigs, docs, banding, max_bucket, |bucket, pairs| {
+        let links = if bucket.len() > max_bucket {
+            OVERSIZED_LINKS
+        } else {
+            bucket.len()
+        };
+        for (i, &(_, a)) in bucket.iter().enumerate() {
+            for &(_, b) in bucket[i + 1..].iter().take(links) {
+                pairs.push((a.min(b), a.max(b)));
+            }
+        }
+    })
+}
+
+/// Like [`candidate_pairs`], but only the pairs of a document `d` with
+/// `sought[d]` (a draft of `rehash check`) and one without: every such
+/// pair of every bucket, however large, and no other. A draft that
+/// copies a family of thousands of wire copies is paired with each of
+/// them, where a chain would pair it with a few; and the family's own
+/// pairs, which a check does not report, are never made. Buckets of more
+/// than `max_bucket` documents are still counted in
+/// [`Candidates::oversized_buckets`].
+///
+/// # Panics
+///
+/// If the banding needs more slots than the signatures have, or `sought`
+/// has no flag for one of `docs`.
+pub fn candidate_pairs_between(
+    sigs: &Signatures,
+    docs: &[u32],
+    banding: Banding,
+    max_bucket: usize,
+    sought: &[bool],
+) -> Candidates {
+    let sought = |d: u32| sought[d as usize];
+    bucket_pairs(sigs, docs, banding, max_bucket, |bucket, pairs| {
+        if !bucket.iter().any(|&(_, d)| sought(d)) {
+            return;
+        }
+        for &(_, a) in bucket.iter().filter(|&&(_, d)| sought(d)) {
+            for &(_, b) in bucket.iter().filter(|&&(_, d)| !sought(d)) {
+                pairs.push((a.min(b), a.max(b)));
+            }
+        }
+    })
+}
+
+/// The pairs that `pair(bucket, pairs)` makes of each bucket of two or
+/// more documents, sorted and without repeats, and the number of buckets
+/// of more than `max_bucket` documents.
+fn bucket_pairs(
+    sigs: &Signatures,
+    docs: &[u32],
+    banding: Banding,
+    max_bucket: usize,
+    mut pair: impl FnMut(&[(u64, u32)], &mut Vec<(u32, u32)>),
+) -> Candidates {
     let Banding { bands, rows } = banding;
     let (bands, rows) = (bands as usize, rows as usize);
     assert!(bands * rows <= sigs.num_perm(), "banding exceeds signature");
@@ -127,17 +184,10 @@ pub fn candidate_pairs(
             if bucket.len() < 2 {
                 continue;
             }
-            let links = if bucket.len() > max_bucket {
+            if bucket.len() > max_bucket {
                 oversized_buckets += 1;
-                OVERSIZED_LINKS
-            } else {
-                bucket.len()
-            };
-            for (i, &(_, a)) in bucket.iter().enumerate() {
-                for &(_, b) in bucket[i + 1..].iter().take(links) {
-                    pairs.push((a.min(b), a.max(b)));
-                }
             }
+            pair(bucket, &mut pairs);
         }
     }
     pairs.par_sort_unstable();
@@ -267,5 +317,45 @@ mod tests {
         let all =
             candidate_pairs(&s, &docs, Banding { bands: 4, rows: 8 }, 50);
         assert_eq!(all.pairs.len(), 50 * 49 / 2);
+    }
+
+    #[test]
+    fn sought_documents_pair_with_every_other_member_of_any_bucket() {
+        // A family of 50 copies (a bucket in every band, oversized at 10),
+        // two near copies of one text, and a stranger.
+        let mut texts: Vec<Vec<u32>> =
+            (0..50).map(|_| (0..100).collect()).collect();
+        let base: Vec<u32> = (1000..1300).collect();
+        let mut near = base.clone();
+        near[..6].copy_from_slice(&[9000, 9001, 9002, 9003, 9004, 9005]);
+        texts.extend([base, near, (5000..5300).collect()]);
+        let s = sigs(&texts, 128);
+        let docs: Vec<u32> = (0..53).collect();
+        let banding = Banding { bands: 16, rows: 8 };
+        // Sought: one member of the family, one of the near copies, and
+        // the stranger.
+        let mut sought = vec![false; 53];
+        for d in [7, 50, 52] {
+            sought[d] = true;
+        }
+        let got = candidate_pairs_between(&s, &docs, banding, 10, &sought);
+        let mut expected: Vec<(u32, u32)> = (0..50)
+            .filter(|&d| d != 7)
+            .map(|d| (d.min(7), d.max(7)))
+            .collect();
+        expected.push((50, 51));
+        expected.sort_unstable();
+        assert_eq!(got.pairs, expected);
+        assert_eq!(got.oversized_buckets, 16);
+        // Under the cap, the pairs a scan makes that hold exactly one
+        // sought document.
+        let all = candidate_pairs(&s, &docs, banding, 100);
+        let one =
+            |&&(a, b): &&(u32, u32)| sought[a as usize] != sought[b as usize];
+        let wanted: Vec<(u32, u32)> =
+            all.pairs.iter().filter(one).copied().collect();
+        let between =
+            candidate_pairs_between(&s, &docs, banding, 100, &sought);
+        assert_eq!(between.pairs, wanted);
     }
 }

@@ -172,3 +172,59 @@ fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
         report.duplicates.iter().map(|d| (d.a.0, d.b.0)).collect();
     assert_eq!(pairs, [(0, 1), (0, 3)]);
 }
+
+#[test]
+fn a_draft_is_checked_against_every_copy_of_a_large_family() {
+    // Forty copies of a wire story, each with two words of its own, so
+    // that LSH puts them in buckets larger than `max_bucket` (a scan
+    // links such a bucket as a chain); the draft is one more copy.
+    let words: Vec<String> =
+        (0..120).map(|i| format!("w{}", i * 7 % 101 + i)).collect();
+    let copy = |i: usize| {
+        let mut w = words.clone();
+        w[i % 120] = format!("x{i}");
+        w[(i * 13 + 5) % 120] = format!("y{i}");
+        w.join(" ")
+    };
+    let texts: Vec<(String, String)> = (0..41)
+        .map(|i| (format!("copy-{i}"), copy(i)))
+        .chain([(
+            "stranger".to_string(),
+            "An unrelated brief about the \
+            harvest festival, its music, its pies and a parade of tractors \
+            through the old town square."
+                .to_string(),
+        )])
+        .collect();
+    let corpus = Corpus::from_texts(
+        texts.iter().map(|(i, t)| (i.as_str(), t.as_str())),
+    );
+    let config = Config::builder().max_bucket(5).build().unwrap();
+    let pipeline = Pipeline::new(config);
+    let scan = pipeline.run(&corpus);
+    assert!(
+        scan.summary.oversized_buckets > 0,
+        "the family's buckets are large"
+    );
+    // The draft is the first copy; the others and the stranger are the
+    // index.
+    let roles: Vec<Role> = (0..corpus.len())
+        .map(|d| if d == 0 { Role::Draft } else { Role::Index })
+        .collect();
+    let check = pipeline.check_with_progress(&corpus, &roles, &NoProgress);
+    let matched: BTreeSet<DocId> = check
+        .duplicates
+        .iter()
+        .map(|d| if d.a == DocId(0) { d.b } else { d.a })
+        .collect();
+    let family: BTreeSet<DocId> = (1..41).map(DocId).collect();
+    assert_eq!(matched, family);
+    // A scan chains the family: it does not pair the first copy with each.
+    let first: BTreeSet<DocId> = scan
+        .duplicates
+        .iter()
+        .filter(|d| d.a == DocId(0) || d.b == DocId(0))
+        .map(|d| if d.a == DocId(0) { d.b } else { d.a })
+        .collect();
+    assert!(first.len() < family.len(), "{} of {}", first.len(), family.len());
+}
