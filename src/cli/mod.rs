@@ -441,7 +441,7 @@ struct SketchArgs {
 
     /// LSH buckets with more documents than this are linked as a chain
     /// instead of all pairs.
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    #[arg(long, default_value_t = rehash::config::DEFAULT_MAX_BUCKET, value_name = "N")]
     max_bucket: usize,
 }
 

@@ -3,6 +3,7 @@
 
 mod check;
 mod determinism;
+mod families;
 mod oracle;
 mod passages;
 mod report;
