@@ -119,7 +119,16 @@ pub fn write<W: io::Write>(
             .map(|&m| id_of(report, m).chars().count())
             .max()
             .unwrap_or(0);
-        for &m in &c.members {
+        // A large family's members and pairs are shown in part, the
+        // cluster's kept document always: a cluster of 20,000 wire copies
+        // would be 20,000 lines of members and 830,000 of pairs.
+        let shown = c
+            .members
+            .iter()
+            .enumerate()
+            .filter(|&(i, &m)| i < SHOWN_MEMBERS || m == c.representative);
+        let listed = shown.clone().count();
+        for (_, &m) in shown {
             let info = &report.docs[&m];
             let mark = if m == c.representative { "keep" } else { "    " };
             let id = visible(&info.id);
@@ -133,27 +142,30 @@ pub fn write<W: io::Write>(
                 paint.dim(&visible(&info.opening)),
             )?;
         }
-        for &m in &c.members {
-            for &i in pairs_of.get(&m).map_or(&[][..], Vec::as_slice) {
-                let d = &report.duplicates[i];
-                let (sign, kind) = marks(d.kind);
-                let passages = match d.passages.len() {
-                    0 => String::new(),
-                    1 => ", 1 passage".to_string(),
-                    n => format!(", {n} passages"),
-                };
-                writeln!(
-                    w,
-                    "    {} {sign} {}  {} {kind}  (estimate {:.4}, containment {:.2}/{:.2}{passages})",
-                    id_of(report, d.a),
-                    id_of(report, d.b),
-                    paint.score(&format!("{:.4}", d.overlap.jaccard())),
-                    d.estimate,
-                    d.overlap.containment_a(),
-                    d.overlap.containment_b(),
-                )?;
-            }
+        write_more(&mut w, c.members.len(), listed, paint)?;
+        let pairs = c.members.iter().flat_map(|m| {
+            pairs_of.get(m).map_or(&[][..], Vec::as_slice).iter()
+        });
+        for &i in pairs.clone().take(SHOWN_PAIRS) {
+            let d = &report.duplicates[i];
+            let (sign, kind) = marks(d.kind);
+            let passages = match d.passages.len() {
+                0 => String::new(),
+                1 => ", 1 passage".to_string(),
+                n => format!(", {n} passages"),
+            };
+            writeln!(
+                w,
+                "    {} {sign} {}  {} {kind}  (estimate {:.4}, containment {:.2}/{:.2}{passages})",
+                id_of(report, d.a),
+                id_of(report, d.b),
+                paint.score(&format!("{:.4}", d.overlap.jaccard())),
+                d.estimate,
+                d.overlap.containment_a(),
+                d.overlap.containment_b(),
+            )?;
         }
+        write_more(&mut w, pairs.count(), SHOWN_PAIRS, paint)?;
         writeln!(w)?;
     }
     write_passages(&mut w, report, paint)?;
@@ -161,6 +173,14 @@ pub fn write<W: io::Write>(
     write_summary(&mut w, report, paint)?;
     w.flush()
 }
+
+/// Members of a cluster listed in the text report (and its kept one);
+/// the JSON report lists all.
+const SHOWN_MEMBERS: usize = 100;
+
+/// Pairs of a cluster, or near-duplicates of a draft, listed in the text
+/// report; the JSON report lists all.
+const SHOWN_PAIRS: usize = 100;
 
 /// Passages listed in the text report; the JSON report lists all.
 const SHOWN_PASSAGES: usize = 100;
@@ -233,7 +253,7 @@ fn write_check<W: io::Write>(
                 count(passages.len() as u64, "passage"),
             ))
         )?;
-        for d in duplicates {
+        for d in duplicates.iter().take(SHOWN_PAIRS) {
             let (other, swap) =
                 if d.a == draft { (d.b, false) } else { (d.a, true) };
             let (sign, kind) = marks(d.kind);
@@ -250,6 +270,7 @@ fn write_check<W: io::Write>(
                 d.estimate,
             )?;
         }
+        write_more(&mut w, duplicates.len(), SHOWN_PAIRS, paint)?;
         let shown = passages.len().min(budget);
         for &(r, swap) in &passages[..shown] {
             write_passage(&mut w, report, r, paint, swap, View::Draft)?;

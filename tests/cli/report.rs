@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::util::{command_in, fixture, synth_jsonl};
+use crate::util::{command_in, fixture, records, synth_jsonl};
 
 #[derive(Debug, Deserialize)]
 #[serde(
@@ -424,6 +424,48 @@ clitest!(text_report_names_clusters_and_scores, |dir, cmd| {
         .arg(fixture("news"))
         .stdout();
     assert!(colored.contains("\x1b[1m"));
+});
+
+clitest!(text_report_shows_a_large_family_in_part, |dir, cmd| {
+    // 150 copies of a story, each with two words of its own: one cluster,
+    // its members and pairs listed up to 100 each in the text report.
+    let words: Vec<String> = (0..120).map(|i| format!("w{i}")).collect();
+    let mut corpus = String::new();
+    for i in 0..150 {
+        let mut w = words.clone();
+        w[i % 120] = format!("x{i}");
+        w[(i * 13 + 5) % 120] = format!("y{i}");
+        let record =
+            serde_json::json!({ "id": format!("c{i}"), "text": w.join(" ") });
+        corpus += &(record.to_string() + "\n");
+    }
+    dir.create("family.jsonl", corpus);
+    let json = dir
+        .command()
+        .args(["scan", "--format", "json", "family.jsonl"])
+        .stdout();
+    let pairs =
+        records(&json).iter().filter(|(t, _)| t == "duplicate").count();
+    assert!(pairs > 100, "{pairs} pairs");
+    let out = cmd.args(["scan", "--color", "never", "family.jsonl"]).stdout();
+    assert!(out.contains("cluster 1 · 150 documents · keep c0"), "{out}");
+    assert!(
+        out.contains("  … and 50 more; --format json lists them all"),
+        "{out}"
+    );
+    // Written with a thousands separator (pairs are fewer than a million).
+    let n = pairs - 100;
+    let n = if n >= 1000 {
+        format!("{},{:03}", n / 1000, n % 1000)
+    } else {
+        n.to_string()
+    };
+    let more_pairs = format!("  … and {n} more; --format json");
+    assert!(out.contains(&more_pairs), "{more_pairs}: {out}");
+    assert_eq!(out.lines().filter(|l| l.contains(" ~ ")).count(), 100);
+    assert!(
+        out.contains("\n        c99 ") && !out.contains("\n        c100 ")
+    );
 });
 
 clitest!(
