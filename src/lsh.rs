@@ -79,8 +79,9 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
 pub struct Candidates {
     /// Sorted, without duplicates, always `(a, b)` with `a < b`.
     pub pairs: Vec<(u32, u32)>,
-    /// Buckets with more than `max_bucket` documents, which were linked in
-    /// a chain instead of all pairs.
+    /// Buckets with more than `max_bucket` documents: linked as a chain
+    /// instead of all pairs by [`candidate_pairs`] (and all of their
+    /// sought documents' pairs made by [`candidate_pairs_between`]).
     pub oversized_buckets: u64,
 }
 
