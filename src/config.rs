@@ -15,12 +15,13 @@ pub const SEED: u64 = 0x7265_6861_7368_0001;
 /// paired all with all (see [`crate::lsh::candidate_pairs`]): a family of
 /// copies costs time linear in its size, and its report lists a few
 /// dozen verified pairs a member, not every pair. A family of 1,000
-/// near-copies (two words changed in each) made 499,498 pairs at 1,000
-/// (0.53 s, 160 MB, a report of 111 MB), and 55,337 at 100 (0.11 s, 48 MB,
-/// 12 MB), in one cluster either way; one of 20,000 made 17 million pairs
-/// (23.7 s, 2.2 GB, 3.8 GB) and 830,066 (0.84 s, 209 MB, 187 MB). The
-/// bench corpora's reports are the same at 20, 100 and 1,000: their
-/// families are small.
+/// near-copies (two words changed in each) made 499,500 pairs at 1,000
+/// (0.67 s, 118 MB, a report of 110 MB), and 58,134 at 100 (0.06 s,
+/// 48 MB, 12 MB), in one cluster either way; one of 20,000 made 16.5
+/// million pairs (24.3 s, 1.9 GB, 3.7 GB) and 836,247 (0.89 s, 211 MB,
+/// 188 MB) (`benches/scripts/family.sh`, one run each). The bench
+/// corpora's reports are the same at 20, 100 and 1,000: their families
+/// are small.
 pub const DEFAULT_MAX_BUCKET: usize = 100;
 
 /// Which member of a cluster is the one to keep.
