@@ -333,16 +333,16 @@ mod tests {
         let s = sigs(&texts, 128);
         let docs: Vec<u32> = (0..53).collect();
         let banding = Banding { bands: 16, rows: 8 };
-        // Sought: one member of the family, one of the near copies, and
-        // the stranger.
+        // Sought: two members of the family, one of the near copies, and
+        // the stranger. Two sought documents are never paired.
         let mut sought = vec![false; 53];
-        for d in [7, 50, 52] {
+        for d in [7, 8, 50, 52] {
             sought[d] = true;
         }
         let got = candidate_pairs_between(&s, &docs, banding, 10, &sought);
-        let mut expected: Vec<(u32, u32)> = (0..50)
-            .filter(|&d| d != 7)
-            .map(|d| (d.min(7), d.max(7)))
+        let others = (0..50u32).filter(|&d| d != 7 && d != 8);
+        let mut expected: Vec<(u32, u32)> = others
+            .flat_map(|d| [(d.min(7), d.max(7)), (d.min(8), d.max(8))])
             .collect();
         expected.push((50, 51));
         expected.sort_unstable();
