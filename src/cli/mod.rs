@@ -440,7 +440,8 @@ struct SketchArgs {
     keep: KeepArg,
 
     /// LSH buckets with more documents than this are linked as a chain
-    /// instead of all pairs.
+    /// instead of all pairs (a check still pairs its drafts with every
+    /// member).
     #[arg(long, default_value_t = rehash::config::DEFAULT_MAX_BUCKET, value_name = "N")]
     max_bucket: usize,
 }
