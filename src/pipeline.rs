@@ -133,6 +133,10 @@ impl Pipeline {
         let cfg = &self.config;
         let n = corpus.len();
         let role = |d: usize| roles.map_or(Role::Index, |r| r[d]);
+        // In a check, which documents are drafts: LSH and passages pair
+        // only them with the others.
+        let drafts: Option<Vec<bool>> = roles
+            .map(|roles| roles.iter().map(|&r| r == Role::Draft).collect());
         // What a report keeps: everything, or in a check what links a
         // draft to the index.
         let linked = |a: DocId, b: DocId| {
@@ -236,15 +240,11 @@ impl Pipeline {
         // of them however large their bucket. Exact copies (in a check, a
         // draft and its copy in the index) are paired below.
         let (banding, max_bucket) = (cfg.banding, cfg.max_bucket);
-        let mut cands = match roles {
+        let mut cands = match &drafts {
             None => candidate_pairs(&sigs, &reps, banding, max_bucket),
-            Some(r) => {
-                let drafts: Vec<bool> =
-                    r.iter().map(|&r| r == Role::Draft).collect();
-                candidate_pairs_between(
-                    &sigs, &reps, banding, max_bucket, &drafts,
-                )
-            }
+            Some(drafts) => candidate_pairs_between(
+                &sigs, &reps, banding, max_bucket, drafts,
+            ),
         };
         cands.pairs.retain(|&(a, b)| {
             let (a, b) = (DocId(a), DocId(b));
@@ -327,9 +327,6 @@ impl Pipeline {
             };
             // The three steps of `passage::find`, each a stage of its own:
             // together they are most of a default scan's time.
-            let drafts: Option<Vec<bool>> = roles.map(|roles| {
-                roles.iter().map(|&r| r == Role::Draft).collect()
-            });
             let windows = passage::Windows::with_progress(
                 corpus,
                 &profiles,
@@ -366,12 +363,12 @@ impl Pipeline {
                 .flat_map(|(a, b)| [a, b])
                 .filter(|d| roles[d.index()] == Role::Draft)
                 .collect();
-            let drafts: Vec<DocId> = (0..n as u32)
+            let draft_ids: Vec<DocId> = (0..n as u32)
                 .map(DocId)
                 .filter(|d| roles[d.index()] == Role::Draft)
                 .collect();
             Check {
-                drafts,
+                drafts: draft_ids,
                 summary: CheckSummary {
                     drafts: count(Role::Draft) as u64,
                     index: count(Role::Index) as u64,
