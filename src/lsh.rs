@@ -145,9 +145,6 @@ pub fn candidate_pairs_between(
 ) -> Candidates {
     let sought = |d: u32| sought[d as usize];
     bucket_pairs(sigs, docs, banding, max_bucket, |bucket, pairs| {
-        if !bucket.iter().any(|&(_, d)| sought(d)) {
-            return;
-        }
         for &(_, a) in bucket.iter().filter(|&&(_, d)| sought(d)) {
             for &(_, b) in bucket.iter().filter(|&&(_, d)| !sought(d)) {
                 pairs.push((a.min(b), a.max(b)));
