@@ -55,9 +55,13 @@ for limit in "${LIMITS[@]}"; do
     else
       args=(check "$OUT/draft.jsonl" -a "$OUT/family.jsonl")
     fi
+    rm -f "$OUT/report.jsonl"
     /usr/bin/time -f "%e %M" -o "$OUT/time" "$BIN" "${args[@]}" \
       --max-bucket "$limit" --format json --no-progress -o "$OUT/report.jsonl" ||
       [ $? -le 2 ]
+    # A check exits 1 when it finds something, and 2 on skipped input or a
+    # usage error: only a written report tells them apart.
+    [ -f "$OUT/report.jsonl" ] || { echo "no report from: $run" >&2; exit 1; }
     read -r wall kb < <(tail -n 1 "$OUT/time")
     mb=$(( $(stat -c %s "$OUT/report.jsonl") / 1000000 ))
     echo "| $run | $limit | $wall | $(( kb / 1024 )) | $(summary "$OUT/report.jsonl" duplicates) | $(summary "$OUT/report.jsonl" clusters) | $mb |"
