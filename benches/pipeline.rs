@@ -278,6 +278,8 @@ fn passages(c: &mut Criterion) {
     g.sample_size(10);
     for docs in SIZES {
         let texts = texts(docs);
+        let one = [texts.join("\n\n")];
+        let (one_corpus, one_profiles) = (corpus(&one), profiles(&one, false));
         let corpus = corpus(&texts);
         let profiles = profiles(&texts, false);
         let skip = vec![false; docs];
@@ -325,6 +327,26 @@ fn passages(c: &mut Criterion) {
                 )
             })
         });
+        // The same texts as one long document (a book, or a corpus saved
+        // as one file): its passages are all within it, and one thread
+        // aligns them.
+        g.throughput(Throughput::Bytes(bytes(&texts)));
+        g.bench_with_input(
+            BenchmarkId::new("one_document", docs),
+            &docs,
+            |b, _| {
+                b.iter(|| {
+                    let (found, _) = passage::find(
+                        &one_corpus,
+                        &one_profiles,
+                        &[false],
+                        &[Vec::new()],
+                        &settings,
+                    );
+                    black_box(found.len())
+                })
+            },
+        );
     }
     g.finish();
 }
