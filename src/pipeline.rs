@@ -566,12 +566,14 @@ fn passage_reports(
             let breaks: Vec<usize> =
                 memchr::memchr_iter(b'\n', &text).collect();
             let paragraphs = paragraph_starts(&text, &breaks);
+            // The group is in order of start.
+            let mut positions = Positions::new(&text, &breaks);
             group
                 .iter()
                 .map(|&(_, _, i, is_b)| {
                     let p = &passages[i];
                     let s = if is_b { p.b } else { p.a };
-                    let at = position(&text, &breaks, s.start as usize);
+                    let at = positions.of(s.start as usize);
                     let paragraph = paragraphs
                         .partition_point(|&p| p <= s.start as usize)
                         as u32;
@@ -629,13 +631,40 @@ fn paragraph_starts(text: &[u8], breaks: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-/// The 1-based line and column (in characters) of a byte offset, given
-/// the offsets of the text's line breaks.
-fn position(text: &[u8], breaks: &[usize], offset: usize) -> (u32, u32) {
-    let line = breaks.partition_point(|&b| b < offset);
-    let line_start = if line == 0 { 0 } else { breaks[line - 1] + 1 };
-    let column = utf8_lossy(&text[line_start..offset]).chars().count() + 1;
-    (line as u32 + 1, column as u32)
+/// The 1-based lines and columns (in characters) of byte offsets of a
+/// text, in order, each counted on from the one before. Counted from the
+/// start of its line, each column read the line again: in a document of
+/// one 9 MB line, with 7,000 passages, that took 3.8 s.
+struct Positions<'a> {
+    text: &'a [u8],
+    /// The offsets of the text's line breaks.
+    breaks: &'a [usize],
+    /// The last offset asked for, its line (0-based) and column.
+    at: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a [u8], breaks: &'a [usize]) -> Self {
+        Positions { text, breaks, at: 0, line: 0, column: 1 }
+    }
+
+    /// The line and column of `offset`, which is not before the last
+    /// offset asked for, and starts a character (or a line).
+    fn of(&mut self, offset: usize) -> (u32, u32) {
+        debug_assert!(offset >= self.at, "offsets out of order");
+        let line = self.line
+            + self.breaks[self.line..].partition_point(|&b| b < offset);
+        if line != self.line {
+            self.line = line;
+            self.at = self.breaks[line - 1] + 1;
+            self.column = 1;
+        }
+        self.column += utf8_lossy(&self.text[self.at..offset]).chars().count();
+        self.at = offset;
+        (self.line as u32 + 1, self.column as u32)
+    }
 }
 
 /// Text with whitespace collapsed, cut in the middle when long. The head
@@ -940,6 +969,39 @@ mod tests {
             format!("head … {}", "x".repeat(70))
         );
         assert_eq!(quote(b"\xff ok"), "\u{fffd} ok");
+    }
+
+    #[test]
+    fn positions_count_on_as_counting_from_each_line_start_does() {
+        // Lines of one character to many, multibyte characters, a bad
+        // byte, blank lines.
+        let mut text = "ab\nçé x\n\n\nword \u{1F600} w? w\n\nlast words here"
+            .as_bytes()
+            .to_vec();
+        let bad = text.iter().position(|&b| b == b'?').unwrap();
+        text[bad] = 0xFF;
+        let breaks: Vec<usize> = memchr::memchr_iter(b'\n', &text).collect();
+        let starts_char =
+            |o: usize| o == text.len() || !(0x80..0xC0).contains(&text[o]);
+        let offsets: Vec<usize> =
+            (0..=text.len()).filter(|&o| starts_char(o)).collect();
+        let counted = |o: usize| {
+            let line = breaks.partition_point(|&b| b < o);
+            let start = if line == 0 { 0 } else { breaks[line - 1] + 1 };
+            let column =
+                String::from_utf8_lossy(&text[start..o]).chars().count();
+            (line as u32 + 1, column as u32 + 1)
+        };
+        // Every other offset, then every one, some twice.
+        for step in [2, 1] {
+            let mut positions = Positions::new(&text, &breaks);
+            for &o in offsets.iter().step_by(step) {
+                assert_eq!(positions.of(o), counted(o), "offset {o}");
+                assert_eq!(positions.of(o), counted(o), "offset {o} again");
+            }
+        }
+        let mut positions = Positions::new(&text, &breaks);
+        assert_eq!(positions.of(text.len()), (7, 16));
     }
 
     #[test]
