@@ -10,6 +10,8 @@
 //! slot, so that banding (*Mining of Massive Datasets*, ch. 3) works as with
 //! classic MinHash.
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde::{Deserialize, Serialize};
 
 use crate::shingle::mix;
@@ -36,7 +38,28 @@ pub struct MinHasher {
     num_perm: usize,
     seed: u64,
     bins: Vec<u64>,
+    /// The bins that a sparse set reached (see [`SPARSE_BINS`]).
+    filled: Vec<u32>,
+    /// [`first_probes`] of this hasher, once a sparse set needed it.
+    firsts: Option<Arc<[u32]>>,
 }
+
+/// A set that reaches fewer bins than this is densified from a table of
+/// where each slot's probe sequence first meets each bin, in time
+/// proportional to the bins reached, not by following the probes: with
+/// one bin reached, each of the other 127 slots of a 128-slot signature
+/// follows 128 probes on average. A scan of a million records of 3 to 12
+/// words spent 9.2 s of 12.1 that way.
+pub const SPARSE_BINS: usize = 16;
+
+/// Signatures of up to this many slots use the table of
+/// [`SPARSE_BINS`] (`num_perm²` entries: 64 KB at 128 slots).
+const MAX_TABLE_SLOTS: usize = 1024;
+
+/// Each slot's probes are followed this many times `num_perm` to fill its
+/// row of the table; a bin not met by then (for 128 slots, a chance of
+/// about e⁻³² each) is found by following the probes.
+const TABLE_PROBES_PER_SLOT: u64 = 32;
 
 /// Marks a bin that no shingle reached. Real values are below 2^32.
 const EMPTY: u64 = u64::MAX;
@@ -53,6 +76,8 @@ impl MinHasher {
             num_perm,
             seed: mix(seed ^ 0x4D49_4E48_4153_4821),
             bins: vec![EMPTY; num_perm],
+            filled: Vec::new(),
+            firsts: None,
         }
     }
 
@@ -112,21 +137,62 @@ impl MinHasher {
     /// Densifies the bins into `out`.
     fn finish(&mut self, out: &mut [u32]) {
         assert_eq!(out.len(), self.num_perm, "signature length");
-        let m = self.num_perm as u64;
-        if self.bins.iter().all(|&v| v == EMPTY) {
+        let reached = self.bins.iter().filter(|&&v| v != EMPTY).count();
+        if reached == 0 {
             out.fill(u32::MAX);
             return;
         }
-        for (j, o) in out.iter_mut().enumerate() {
-            let mut v = self.bins[j];
-            let mut attempt = 0u64;
-            while v == EMPTY {
-                attempt += 1;
-                let probe = mix(self.seed ^ ((j as u64) << 32) ^ attempt);
-                v = self.bins[(((probe >> 32) * m) >> 32) as usize];
-            }
-            *o = v as u32;
+        if reached < SPARSE_BINS && self.num_perm <= MAX_TABLE_SLOTS {
+            self.finish_sparse(out);
+            return;
         }
+        for (j, o) in out.iter_mut().enumerate() {
+            *o = self.probe(j);
+        }
+    }
+
+    /// The value of slot `j`: its bin's, or that of the first bin its
+    /// probe sequence meets that a shingle reached. The bins must not all
+    /// be empty.
+    fn probe(&self, j: usize) -> u32 {
+        let m = self.num_perm as u64;
+        let mut v = self.bins[j];
+        let mut attempt = 0u64;
+        while v == EMPTY {
+            attempt += 1;
+            v = self.bins[probed_bin(self.seed, j, attempt, m)];
+        }
+        v as u32
+    }
+
+    /// [`MinHasher::finish`] of bins that fewer than [`SPARSE_BINS`]
+    /// shingles reached: the same values, from [`first_probes`].
+    fn finish_sparse(&mut self, out: &mut [u32]) {
+        let m = self.num_perm;
+        let seed = self.seed;
+        let firsts = Arc::clone(
+            self.firsts.get_or_insert_with(|| first_probes(m, seed)),
+        );
+        let mut filled = std::mem::take(&mut self.filled);
+        filled.clear();
+        filled
+            .extend((0..m as u32).filter(|&b| self.bins[b as usize] != EMPTY));
+        for (j, o) in out.iter_mut().enumerate() {
+            if self.bins[j] != EMPTY {
+                *o = self.bins[j] as u32;
+                continue;
+            }
+            let row = &firsts[j * m..(j + 1) * m];
+            // Two bins are never first met at the same probe.
+            let first = filled.iter().min_by_key(|&&b| row[b as usize]);
+            *o = match first {
+                Some(&b) if row[b as usize] != u32::MAX => {
+                    self.bins[b as usize] as u32
+                }
+                _ => self.probe(j),
+            };
+        }
+        self.filled = filled;
     }
 
     /// The signature of `shingles` in a new vector.
@@ -138,6 +204,43 @@ impl MinHasher {
         self.sign_into(shingles, &mut out);
         out
     }
+}
+
+/// The bin that probe `attempt` (from 1) of slot `j` of an `m`-slot
+/// signature reads.
+fn probed_bin(seed: u64, j: usize, attempt: u64, m: u64) -> usize {
+    let probe = mix(seed ^ ((j as u64) << 32) ^ attempt);
+    (((probe >> 32) * m) >> 32) as usize
+}
+
+/// For each slot `j` of an `m`-slot signature and each bin `b`, at which
+/// probe slot `j`'s sequence first reads `b` (`u32::MAX` for not within
+/// [`TABLE_PROBES_PER_SLOT`] × `m`), row by row. It depends on `m` and
+/// the seed alone, so it is made once per process and shared.
+fn first_probes(m: usize, seed: u64) -> Arc<[u32]> {
+    type Tables = Mutex<Vec<((usize, u64), Arc<[u32]>)>>;
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    let tables = TABLES.get_or_init(Tables::default);
+    let mut tables = tables.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, t)) = tables.iter().find(|(k, _)| *k == (m, seed)) {
+        return Arc::clone(t);
+    }
+    let mut table = vec![u32::MAX; m * m];
+    for (j, row) in table.chunks_mut(m).enumerate() {
+        let mut met = 0;
+        let mut attempt = 0;
+        while met < m && attempt < TABLE_PROBES_PER_SLOT * m as u64 {
+            attempt += 1;
+            let b = probed_bin(seed, j, attempt, m as u64);
+            if row[b] == u32::MAX {
+                row[b] = attempt as u32;
+                met += 1;
+            }
+        }
+    }
+    let table: Arc<[u32]> = table.into();
+    tables.push(((m, seed), Arc::clone(&table)));
+    table
 }
 
 /// Signatures of many documents, stored back to back in one allocation.
@@ -249,6 +352,20 @@ mod tests {
         assert_eq!(sigs.len(), 3);
         assert_eq!(sigs.get(2), &h.sign(set(0..30))[..]);
         assert!(sigs.estimate(0, 0) == 1.0);
+    }
+
+    #[test]
+    fn sparse_sets_are_densified_as_by_following_the_probes() {
+        for m in [1, 2, 3, 8, 64, 128, 200] {
+            let mut h = MinHasher::new(m, 11);
+            for n in 1..2 * SPARSE_BINS as u32 {
+                let shingles = set(n * 100..n * 101);
+                let signed = h.sign(shingles.iter().copied());
+                // The bins as `sign` left them, densified probe by probe.
+                let probed: Vec<u32> = (0..m).map(|j| h.probe(j)).collect();
+                assert_eq!(signed, probed, "{m} slots, {n} shingles");
+            }
+        }
     }
 
     // Reported signatures and candidate pairs depend on these values. If
