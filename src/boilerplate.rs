@@ -313,9 +313,11 @@ pub fn detect(
     let sentence_min_docs = min_docs.max(SENTENCE_MIN_DOCS);
     // Lines and sentences share keys (see `LineKeys`). One table after
     // the other, each counted by every thread: counted side by side
-    // (`rayon::join`), their sorted buffers were held at once, and on
-    // c100k of `../shared/bench` the stage took 0.32-0.50 s instead of
-    // 0.30-0.32 s and peaked 20-30 MB higher (four runs each, in turn).
+    // (`rayon::join`), their sorted buffers were held at once, and a
+    // `--no-passages` scan of c100k of `../shared/bench` peaked at
+    // 1,314-1,338 MB instead of 1,287-1,320 MB, in the same time (eight
+    // runs each, in turn: the stage took 0.29-0.51 s against
+    // 0.30-0.61 s).
     let mut line_stats =
         count(profiles, counted, min_docs, &LineKeys { inline });
     let mut template_stats = count(profiles, counted, min_docs, &TemplateKeys);
