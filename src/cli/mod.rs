@@ -689,7 +689,7 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     // here too, not only in their diagnostics.
     let skipped: Vec<String> = [
         (corpus.skipped(), "skipped record"),
-        (corpus.skipped_files(), "unread file"),
+        (corpus.skipped_files(), "unread or cut-off file"),
     ]
     .into_iter()
     .filter(|&(k, _)| k > 0)

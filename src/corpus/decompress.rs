@@ -50,6 +50,9 @@ impl Compression {
 pub struct DecompressError {
     /// Bytes decompressed before the error.
     pub decompressed_bytes: u64,
+    /// Those bytes: what a caller may read of the file, saying that the
+    /// rest is lost.
+    pub partial: Vec<u8>,
     /// The underlying error.
     pub error: io::Error,
 }
@@ -58,8 +61,7 @@ pub struct DecompressError {
 ///
 /// # Errors
 ///
-/// A corrupt or truncated stream. Nothing decompressed is returned then: a
-/// half-read file would silently lose its tail.
+/// A corrupt or truncated stream, with what was decompressed before it.
 pub fn decompress(
     data: &[u8],
     format: Compression,
@@ -80,6 +82,7 @@ pub fn decompress(
         Ok(_) => Ok(out),
         Err(error) => Err(DecompressError {
             decompressed_bytes: out.len() as u64,
+            partial: out,
             error,
         }),
     }
@@ -133,10 +136,16 @@ mod tests {
 
     #[test]
     fn truncated_streams_are_errors() {
-        let gz = gzip(&b"some text that compresses\n".repeat(50));
+        let whole: String =
+            (0..200).map(|i| format!("line {i} of a text\n")).collect();
+        let gz = gzip(whole.as_bytes());
         let err =
             decompress(&gz[..gz.len() / 2], Compression::Gzip).unwrap_err();
-        assert!(err.decompressed_bytes < 50 * 26);
+        assert!(err.decompressed_bytes < whole.len() as u64);
+        // What came out before the break is the stream's start.
+        assert_eq!(err.partial.len() as u64, err.decompressed_bytes);
+        assert!(!err.partial.is_empty());
+        assert!(whole.as_bytes().starts_with(&err.partial));
         let zst = zstd::encode_all(&b"abc".repeat(1000)[..], 3).unwrap();
         assert!(decompress(&zst[..zst.len() - 3], Compression::Zstd).is_err());
     }

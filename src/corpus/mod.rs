@@ -576,8 +576,9 @@ impl Corpus {
         self.records.saturating_sub(self.docs.len() as u64)
     }
 
-    /// Files (or paths) skipped as a whole: missing, unreadable, binary or
-    /// corrupt. Their records, unknown, are not in [`Corpus::records`].
+    /// Files (or paths) skipped as a whole (missing, unreadable, binary or
+    /// corrupt), or from a break in their compressed stream on. Their
+    /// unread records, unknown, are not in [`Corpus::records`].
     pub fn skipped_files(&self) -> u64 {
         self.diagnostics
             .iter()
@@ -642,24 +643,50 @@ fn load(entry: &Entry, opts: &LoadOptions) -> Loaded {
             return out;
         }
     };
+    // Where a compressed JSON Lines file breaks off, its whole lines
+    // before the break are read, and the rest is reported lost.
+    let mut cut_off = None;
     if let Some(format) = Compression::detect(data.as_ref()) {
         match decompress::decompress(data.as_ref(), format) {
             Ok(bytes) => data = Data::Owned(bytes),
             Err(err) => {
-                out.diags.push(
+                let what = format!(
+                    "corrupt {} stream: {}",
+                    format.name(),
+                    crate::error::io_message(&err.error)
+                );
+                let mut partial = err.partial;
+                let lines =
+                    memchr::memrchr(b'\n', &partial).map_or(0, |i| i + 1);
+                if lines == 0 || !is_jsonl(entry, &partial, opts.format) {
+                    out.diags.push(
+                        Diagnostic::file(
+                            name,
+                            DiagnosticKind::Decompress,
+                            Action::Skipped,
+                            format!("{what}; the whole file was skipped"),
+                        )
+                        .at_byte(err.decompressed_bytes),
+                    );
+                    return out;
+                }
+                partial.truncate(lines);
+                let read = memchr::memchr_iter(b'\n', &partial).count();
+                cut_off = Some(
                     Diagnostic::file(
                         name,
                         DiagnosticKind::Decompress,
                         Action::Skipped,
                         format!(
-                            "corrupt {} stream: {}; the whole file was skipped",
-                            format.name(),
-                            crate::error::io_message(&err.error)
+                            "{what} after {} decompressed bytes; its first {} \
+                             were read, the rest of the file was skipped",
+                            err.decompressed_bytes,
+                            crate::report::text::count(read as u64, "line"),
                         ),
                     )
-                    .at_byte(err.decompressed_bytes),
+                    .at_byte(lines as u64),
                 );
-                return out;
+                data = Data::Owned(partial);
             }
         }
     }
@@ -681,6 +708,7 @@ fn load(entry: &Entry, opts: &LoadOptions) -> Loaded {
         let parsed = jsonl::parse(bytes, name, opts);
         out.records = parsed.records;
         out.diags = parsed.diags;
+        out.diags.extend(cut_off);
         out.docs = parsed
             .docs
             .into_iter()

@@ -252,7 +252,7 @@ clitest!(skipped_records_are_counted_in_the_summary, |dir, cmd| {
     let summary = out.stderr.lines().last().unwrap();
     assert!(
         summary.ends_with(
-            "; 2 skipped records and 1 unread file not written (see diagnostics)"
+            "; 2 skipped records and 1 unread or cut-off file not written (see diagnostics)"
         ),
         "{summary}"
     );

@@ -290,26 +290,67 @@ clitest!(binary_files_are_skipped, |dir, cmd| {
     assert_eq!(summary(&out.stdout)["skipped_files"], 1);
 });
 
-clitest!(corrupt_compressed_files_are_skipped, |dir, cmd| {
-    let jsonl = format!("{{\"id\": \"a\", \"text\": \"{DOC}\"}}\n").repeat(50);
-    let gz = gzip(jsonl.as_bytes());
-    dir.create("cut.jsonl.gz", &gz[..gz.len() / 2]);
+clitest!(
+    a_cut_off_compressed_jsonl_file_is_read_up_to_the_break,
+    |dir, cmd| {
+        let records: Vec<String> = (0..50)
+            .map(|i| {
+                format!("{{\"id\": \"r{i}\", \"text\": \"{i} {DOC}\"}}\n")
+            })
+            .collect();
+        let gz = gzip(records.concat().as_bytes());
+        dir.create("cut.jsonl.gz", &gz[..gz.len() / 2]);
+        dir.create("ok.txt", DOC);
+        let out = cmd
+            .args(["scan", "--format", "json", "cut.jsonl.gz", "ok.txt"])
+            .expect_code(2);
+        // The whole lines before the break are documents, in order; the
+        // diagnostic says where reading stopped and how many lines it read.
+        let s = summary(&out.stdout);
+        let read = s["documents"].as_u64().unwrap() - 1;
+        assert!((1..50).contains(&read), "{s}");
+        let stopped: usize =
+            records[..read as usize].iter().map(String::len).sum();
+        assert_eq!(
+            out.stderr.lines().next().unwrap(),
+            format!(
+                "rehash: cut.jsonl.gz: byte {stopped}: corrupt gzip stream: incomplete deflate stream after {} decompressed bytes; its first {read} lines were read, the rest of the file was skipped (skipped)",
+                out.stderr
+                    .split(" after ")
+                    .nth(1)
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap(),
+            ),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.contains(&format!("\"r{}\"", read - 1)));
+        assert!(!out.stdout.contains(&format!("\"r{read}\"")));
+        assert_eq!(s["skipped"], 0, "{s}");
+        assert_eq!(s["skipped_files"], 1, "{s}");
+    }
+);
+
+clitest!(a_cut_off_compressed_text_file_is_skipped_whole, |dir, cmd| {
+    // Lines that differ, so that the half of the stream left holds some.
+    let text: String = (0..50).map(|i| format!("{i} {DOC}\n")).collect();
+    let gz = gzip(text.as_bytes());
+    dir.create("cut.txt.gz", &gz[..gz.len() / 2]);
     dir.create("ok.txt", DOC);
     let out = cmd
-        .args(["scan", "--format", "json", "cut.jsonl.gz", "ok.txt"])
+        .args(["scan", "--format", "json", "cut.txt.gz", "ok.txt"])
         .expect_code(2);
     assert!(
-        out.stderr.starts_with("rehash: cut.jsonl.gz: byte ")
-            && out.stderr.contains("corrupt gzip stream"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("the whole file was skipped"),
+        out.stderr.starts_with("rehash: cut.txt.gz: byte ")
+            && out.stderr.contains("corrupt gzip stream")
+            && out.stderr.contains("the whole file was skipped"),
         "{}",
         out.stderr
     );
     accounted(&out.stdout, 1, 0);
+    assert_eq!(summary(&out.stdout)["skipped_files"], 1);
 });
 
 clitest!(odd_ids_fall_back_to_path_and_line, |dir, cmd| {
