@@ -288,8 +288,10 @@ fn fallback_id(entry: &Entry, line: Option<u64>) -> String {
 }
 
 fn strict_error(d: &Diagnostic) -> Error {
-    let mut err =
-        Error::input(format!("{} (--strict)", d.message)).with_path(&d.path);
+    // Said as the diagnostic would be: path, line, byte, message.
+    let at = d.byte_offset.map(|b| format!("byte {b}: ")).unwrap_or_default();
+    let mut err = Error::input(format!("{at}{} (--strict)", d.message))
+        .with_path(&d.path);
     if let Some(line) = d.line {
         err = err.with_line(line);
     }

@@ -198,6 +198,14 @@ clitest!(strict_stops_at_the_first_problem, |dir, cmd| {
         out.stderr,
         "rehash: missing.txt: no such file or folder (--strict)\n"
     );
+    // Where the problem has a byte offset, the error gives it too.
+    dir.create("bin.txt", b"some words\x00");
+    let out =
+        dir.command().args(["scan", "--strict", "bin.txt"]).expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "rehash: bin.txt: byte 10: binary file (NUL byte); UTF-16 and other non-text files are not read (--strict)\n"
+    );
 });
 
 clitest!(empty_documents_are_skipped, |dir, cmd| {
