@@ -7,9 +7,9 @@
 #
 #   benches/scripts/alternate.sh REPS CORPUS 'NAME|FLAGS' ['NAME|FLAGS|BIN' ...]
 #
-# BIN defaults to this checkout's release build; give another to compare
-# versions. The README's ratios of boilerplate detection to the doc-level
-# scan come from
+# BIN defaults to $BIN, or else this checkout's release build; give
+# another to compare versions. The README's ratios of boilerplate
+# detection to the doc-level scan come from
 #
 #   benches/scripts/alternate.sh 7 /tmp/bench/c100k.jsonl \
 #     'doc-level|--no-boilerplate --no-passages' 'boilerplate|--no-passages'
@@ -22,22 +22,18 @@
 # freed. In turn, the kind that needs more memory pays that for its
 # excess on every run; after a run of its own kind, neither pays it.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-if [ $# -lt 3 ]; then
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-fi
+. "$(dirname "$0")/common.sh"
+[ $# -ge 3 ] || usage 15
 REPS=$1
 CORPUS=$2
 shift 2
-(cd "$ROOT" && cargo build --release --locked --quiet)
+release_bin
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 for rep in $(seq "$REPS"); do
   for spec in "$@"; do
     IFS='|' read -r name flags bin <<< "$spec"
-    bin=${bin:-$ROOT/target/release/rehash}
+    bin=${bin:-$BIN}
     if [ "${WARM:-0}" = 1 ]; then
       # shellcheck disable=SC2086
       "$bin" scan --format json --no-progress $flags -o "$OUT/report.jsonl" \

@@ -12,20 +12,13 @@
 # 20,000 copies come from `family.sh 1000 1000 100` and
 # `family.sh 20000 1000 100`.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-if [ $# -lt 1 ]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-fi
+. "$(dirname "$0")/common.sh"
+[ $# -ge 1 ] || usage 13
 SIZE=$1
 shift
 LIMITS=("$@")
 [ ${#LIMITS[@]} -eq 0 ] && LIMITS=(100)
-if [ -z "${BIN:-}" ]; then
-  (cd "$ROOT" && cargo build --release --locked --quiet)
-  BIN=$ROOT/target/release/rehash
-fi
+release_bin
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 python3 - "$SIZE" "$OUT" <<'EOF'

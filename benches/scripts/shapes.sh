@@ -17,20 +17,13 @@
 # The README's numbers for long documents and short records come from
 # `shapes.sh /tmp/bench/c10k.jsonl 1600 6400`.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-if [ $# -lt 1 ]; then
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-fi
+. "$(dirname "$0")/common.sh"
+[ $# -ge 1 ] || usage 18
 CORPUS=$1
 shift
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(1600 6400)
-if [ -z "${BIN:-}" ]; then
-  (cd "$ROOT" && cargo build --release --locked --quiet)
-  BIN=$ROOT/target/release/rehash
-fi
+release_bin
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 python3 - "$CORPUS" "$OUT" "${SIZES[@]}" <<'EOF'
