@@ -50,7 +50,7 @@ pub struct MinHasher {
 /// one bin reached, each of the other 127 slots of a 128-slot signature
 /// follows 128 probes on average. A scan of a million records of 3 to 12
 /// words spent 9.2 s of 12.1 that way.
-pub const SPARSE_BINS: usize = 16;
+const SPARSE_BINS: usize = 16;
 
 /// Signatures of up to this many slots use the table of
 /// [`SPARSE_BINS`] (`num_perm²` entries: 64 KB at 128 slots).
