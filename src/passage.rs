@@ -20,6 +20,8 @@
 //!    the same words are candidates too ([`MAX_COPIES`]), and so are the
 //!    windows between two candidate pairs on one diagonal
 //!    ([`FILL_WINDOWS`]): copied sentences that only common bigrams link.
+//!    Within a document that repeats a sentence more than `max_bucket`
+//!    times, each repeat is a candidate with the first (see `repeats`).
 //! 3. **Verification.** A candidate pair is scored by the share of its
 //!    words, weighted by rarity (inverse frequency over all windows), that
 //!    the other window has, first over the whole windows, then over the
@@ -234,6 +236,10 @@ pub struct Windows {
     /// `(words key, window, document)` (see [`words_key`]) of the windows
     /// whose words at most [`MAX_COPIES`] windows have, sorted.
     copies: Vec<(u64, u32, u32)>,
+    /// Of the windows whose words more windows have, those whose
+    /// document has those words more than once, in the same order: for
+    /// [`repeats`]. None with drafts.
+    crowded: Vec<(u64, u32, u32)>,
     idf: Idf,
     seed: u64,
     /// The drafts of [`Windows::new_between`] (or of
@@ -373,12 +379,14 @@ impl Windows {
             },
         );
         copies.par_sort_unstable();
+        let crowded =
+            if drafts.is_some() { Vec::new() } else { crowded(&copies) };
         let copies = copy_groups(&copies);
         let idf = Idf::new(&counts, windows.len());
         let mut entries = sorted_entries(per_doc, &first_id);
         entries.dedup();
         let drafts = drafts.map(<[bool]>::to_vec);
-        Windows { windows, sizes, entries, copies, idf, seed, drafts }
+        Windows { windows, sizes, entries, copies, crowded, idf, seed, drafts }
     }
 
     /// Number of windows.
@@ -397,8 +405,16 @@ impl Windows {
     /// pairs of a draft and another document; bins without both are not
     /// looked at.
     pub fn candidates(self, max_bucket: usize) -> Candidates {
-        let Windows { windows, sizes, entries, copies, idf, seed, drafts } =
-            self;
+        let Windows {
+            windows,
+            sizes,
+            entries,
+            copies,
+            crowded,
+            idf,
+            seed,
+            drafts,
+        } = self;
         let drafts = drafts.as_deref();
         let cap = max_bucket.max(windows.len() / WINDOWS_PER_BUCKET_SLOT);
         let doc_cap = cap.max(windows.len() / DOC_WINDOWS_PER_BUCKET_SLOT);
@@ -440,6 +456,8 @@ impl Windows {
             .collect();
         let quads = add_copies(quads, &copies, drafts);
         drop(copies);
+        let quads = union(quads, repeats(&crowded, max_bucket));
+        drop(crowded);
         let quads = fill_diagonals(quads);
         Candidates { windows, quads, oversized, idf, seed }
     }
@@ -1044,6 +1062,41 @@ fn copy_groups(copies: &[(u64, u32, u32)]) -> Vec<(u64, u32, u32)> {
         .filter(|g| (2..=MAX_COPIES).contains(&g.len()))
         .flatten()
         .copied()
+        .collect()
+}
+
+/// Of `copies` (`(key, window, document)`, sorted), the windows whose
+/// words more than [`MAX_COPIES`] windows have, where their document has
+/// them more than once.
+fn crowded(copies: &[(u64, u32, u32)]) -> Vec<(u64, u32, u32)> {
+    copies
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|g| g.len() > MAX_COPIES)
+        // A document's windows have consecutive ids: its run in a group.
+        .flat_map(|g| g.chunk_by(|x, y| x.2 == y.2))
+        .filter(|run| run.len() > 1)
+        .flatten()
+        .copied()
+        .collect()
+}
+
+/// Window pairs within one document that repeats a sentence more than
+/// `max_bucket` times (a block repeated down a page): each repeat with
+/// the first. Such windows are too many for a copy group, and the sketch
+/// bins of their word pairs too full to pair them, so without these
+/// pairs no repeat was found at all. `crowded` is as [`crowded`] makes
+/// it.
+fn repeats(
+    crowded: &[(u64, u32, u32)],
+    max_bucket: usize,
+) -> Vec<(u32, u32, u32, u32)> {
+    crowded
+        .chunk_by(|x, y| (x.0, x.2) == (y.0, y.2))
+        .filter(|run| run.len() > max_bucket)
+        .flat_map(|run| {
+            let first = run[0].1;
+            run[1..].iter().map(move |&(_, w, d)| (d, d, first, w))
+        })
         .collect()
 }
 
@@ -2430,6 +2483,30 @@ mod tests {
         let drafts = [true, true, false, false];
         let found = add_copies(quads.clone(), &copies, Some(&drafts));
         assert_eq!(found, quads);
+    }
+
+    #[test]
+    fn a_document_repeating_crowded_words_pairs_each_repeat_with_the_first() {
+        // Words key 3 in three windows of document 50 and in one window
+        // each of other documents, MAX_COPIES windows in all; key 2 in two
+        // documents only.
+        let mut copies = vec![(2, 1, 0), (2, 7, 3)];
+        let others = MAX_COPIES as u32 - 3;
+        copies.extend((0..others).map(|d| (3, 10 * d, d)));
+        copies.extend([(3, 500, 50), (3, 504, 50), (3, 509, 50)]);
+        copies.sort_unstable();
+        // A group of MAX_COPIES windows is a copy group, not crowded.
+        assert!(crowded(&copies).is_empty());
+        // One window more, and document 50's three are crowded.
+        copies.push((3, 990, 99));
+        copies.sort_unstable();
+        let crowded = crowded(&copies);
+        assert_eq!(crowded, [(3, 500, 50), (3, 504, 50), (3, 509, 50)]);
+        assert_eq!(
+            repeats(&crowded, 2),
+            [(50, 50, 500, 504), (50, 50, 500, 509)]
+        );
+        assert!(repeats(&crowded, 3).is_empty());
     }
 
     #[test]

@@ -177,6 +177,36 @@ fn two_sentences_given_alone_are_compared() {
 }
 
 #[test]
+fn a_paragraph_repeated_hundreds_of_times_is_found_at_each_repeat() {
+    // Three sentences, of REPEAT_MIN_WORDS words or more, repeated 150
+    // times, more than the bins' limit of 100 windows, between filler
+    // lines: a block down a spam page. It opens and ends with a content
+    // word, where a passage's sides start and end.
+    let block = "Harbour council members approved the new budget after a long \
+                 debate. Valley residents welcomed the decision on Monday \
+                 evening. Local shops reported strong trade";
+    assert!(block.split(' ').count() as u32 >= REPEAT_MIN_WORDS);
+    let mut lines = Vec::new();
+    for l in 0..150 {
+        lines.extend([filler(0, l), block.to_string()]);
+    }
+    let text = lines.join("\n");
+    let starts: Vec<u32> =
+        text.match_indices(block).map(|(i, _)| i as u32).collect();
+    assert_eq!(starts.len(), 150);
+    let found = between(std::slice::from_ref(&text), 0, 0);
+    let mut sides: Vec<(u32, u32, u32)> =
+        found.iter().map(|p| (p.a.start, p.b.start, p.b.end)).collect();
+    sides.sort_unstable();
+    // Each later copy whole beside the first, and nothing else.
+    let expected: Vec<(u32, u32, u32)> = starts[1..]
+        .iter()
+        .map(|&s| (starts[0], s, s + block.len() as u32))
+        .collect();
+    assert_eq!(sides, expected);
+}
+
+#[test]
 fn a_paragraph_repeated_in_a_document_is_found_at_each_repeat() {
     // Between filler lines, a paragraph of 24 words three times, and a
     // phrase of 8 words three times.
