@@ -177,6 +177,38 @@ fn two_sentences_given_alone_are_compared() {
 }
 
 #[test]
+fn a_paragraph_of_sentences_repeated_four_times_is_found_whole_at_each_repeat()
+{
+    // Three sentences, each a window of its own, so that each copy's
+    // passage is merged from three seeds: with four copies, the seeds of
+    // one sentence pair it with every later copy, and merging must find
+    // the next sentence's seed of the same copy among them.
+    let paragraph = "Harbour council members approved the new bridge budget \
+                     after a long debate. Valley residents welcomed the \
+                     decision at a crowded Monday evening meeting. Local shop \
+                     owners reported strong trade during the busy weekend";
+    let mut lines = Vec::new();
+    for l in 0..4 {
+        lines.extend([filler(0, l), paragraph.to_string()]);
+    }
+    let text = lines.join("\n");
+    let starts: Vec<u32> =
+        text.match_indices(paragraph).map(|(i, _)| i as u32).collect();
+    let found = between(std::slice::from_ref(&text), 0, 0);
+    let mut sides: Vec<(u32, u32, u32, u32)> = found
+        .iter()
+        .map(|p| (p.a.start, p.a.end, p.b.start, p.b.end))
+        .collect();
+    sides.sort_unstable();
+    let len = paragraph.len() as u32;
+    let expected: Vec<(u32, u32, u32, u32)> = starts[1..]
+        .iter()
+        .map(|&s| (starts[0], starts[0] + len, s, s + len))
+        .collect();
+    assert_eq!(sides, expected);
+}
+
+#[test]
 fn a_paragraph_repeated_hundreds_of_times_is_found_at_each_repeat() {
     // Three sentences, of REPEAT_MIN_WORDS words or more, repeated 150
     // times, more than the bins' limit of 100 windows, between filler
