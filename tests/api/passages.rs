@@ -176,24 +176,18 @@ fn two_sentences_given_alone_are_compared() {
     assert!(between(&texts, 0, 1).is_empty());
 }
 
-#[test]
-fn a_paragraph_of_sentences_repeated_four_times_is_found_whole_at_each_repeat()
-{
-    // Three sentences, each a window of its own, so that each copy's
-    // passage is merged from three seeds: with four copies, the seeds of
-    // one sentence pair it with every later copy, and merging must find
-    // the next sentence's seed of the same copy among them.
-    let paragraph = "Harbour council members approved the new bridge budget \
-                     after a long debate. Valley residents welcomed the \
-                     decision at a crowded Monday evening meeting. Local shop \
-                     owners reported strong trade during the busy weekend";
+/// Asserts that `paragraph`, `copies` times in one document, each copy
+/// after a filler line, gives exactly one passage per later copy: the
+/// whole copy beside the whole first one.
+fn each_copy_is_beside_the_first(paragraph: &str, copies: usize) {
     let mut lines = Vec::new();
-    for l in 0..4 {
+    for l in 0..copies {
         lines.extend([filler(0, l), paragraph.to_string()]);
     }
     let text = lines.join("\n");
     let starts: Vec<u32> =
         text.match_indices(paragraph).map(|(i, _)| i as u32).collect();
+    assert_eq!(starts.len(), copies);
     let found = between(std::slice::from_ref(&text), 0, 0);
     let mut sides: Vec<(u32, u32, u32, u32)> = found
         .iter()
@@ -209,33 +203,32 @@ fn a_paragraph_of_sentences_repeated_four_times_is_found_whole_at_each_repeat()
 }
 
 #[test]
+fn a_paragraph_of_sentences_repeated_four_times_is_found_whole_at_each_repeat()
+{
+    // Three sentences, each a window of its own, so that each copy's
+    // passage is merged from three seeds: with four copies, the seeds of
+    // one sentence pair it with every later copy, and merging must find
+    // the next sentence's seed of the same copy among them. It opens and
+    // ends with a content word, where a passage's sides start and end.
+    each_copy_is_beside_the_first(
+        "Harbour council members approved the new bridge budget after a \
+         long debate. Valley residents welcomed the decision at a crowded \
+         Monday evening meeting. Local shop owners reported strong trade \
+         during the busy weekend",
+        4,
+    );
+}
+
+#[test]
 fn a_paragraph_repeated_hundreds_of_times_is_found_at_each_repeat() {
     // Three sentences, of REPEAT_MIN_WORDS words or more, repeated 150
-    // times, more than the bins' limit of 100 windows, between filler
-    // lines: a block down a spam page. It opens and ends with a content
-    // word, where a passage's sides start and end.
+    // times, more than the bins' limit of 100 windows: a block down a
+    // spam page.
     let block = "Harbour council members approved the new budget after a long \
                  debate. Valley residents welcomed the decision on Monday \
                  evening. Local shops reported strong trade";
     assert!(block.split(' ').count() as u32 >= REPEAT_MIN_WORDS);
-    let mut lines = Vec::new();
-    for l in 0..150 {
-        lines.extend([filler(0, l), block.to_string()]);
-    }
-    let text = lines.join("\n");
-    let starts: Vec<u32> =
-        text.match_indices(block).map(|(i, _)| i as u32).collect();
-    assert_eq!(starts.len(), 150);
-    let found = between(std::slice::from_ref(&text), 0, 0);
-    let mut sides: Vec<(u32, u32, u32)> =
-        found.iter().map(|p| (p.a.start, p.b.start, p.b.end)).collect();
-    sides.sort_unstable();
-    // Each later copy whole beside the first, and nothing else.
-    let expected: Vec<(u32, u32, u32)> = starts[1..]
-        .iter()
-        .map(|&s| (starts[0], s, s + block.len() as u32))
-        .collect();
-    assert_eq!(sides, expected);
+    each_copy_is_beside_the_first(block, 150);
 }
 
 #[test]
