@@ -379,9 +379,7 @@ impl Windows {
             },
         );
         copies.par_sort_unstable();
-        let crowded =
-            if drafts.is_some() { Vec::new() } else { crowded(&copies) };
-        let copies = copy_groups(&copies);
+        let (copies, crowded) = copy_groups(&copies, drafts.is_none());
         let idf = Idf::new(&counts, windows.len());
         let mut entries = sorted_entries(per_doc, &first_id);
         entries.dedup();
@@ -1054,38 +1052,39 @@ fn add_copies(
     union(quads, more)
 }
 
-/// Of `copies` (`(key, window, document)`, sorted), the windows whose
-/// words other windows have, no more than [`MAX_COPIES`] in all.
-fn copy_groups(copies: &[(u64, u32, u32)]) -> Vec<(u64, u32, u32)> {
-    copies
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter(|g| (2..=MAX_COPIES).contains(&g.len()))
-        .flatten()
-        .copied()
-        .collect()
-}
+/// `(words key, window, document)` of windows, as [`copy_groups`] takes
+/// and gives them.
+type Keyed = Vec<(u64, u32, u32)>;
 
-/// Of `copies` (`(key, window, document)`, sorted), the windows whose
-/// words more than [`MAX_COPIES`] windows have, where their document has
-/// them more than once.
-fn crowded(copies: &[(u64, u32, u32)]) -> Vec<(u64, u32, u32)> {
-    copies
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter(|g| g.len() > MAX_COPIES)
-        // A document's windows have consecutive ids: its run in a group.
-        .flat_map(|g| g.chunk_by(|x, y| x.2 == y.2))
-        .filter(|run| run.len() > 1)
-        .flatten()
-        .copied()
-        .collect()
+/// Of `copies` (`(key, window, document)`, sorted), in one walk of its
+/// groups: the windows whose words other windows have, no more than
+/// [`MAX_COPIES`] in all (copy groups); and, when `crowded`, the windows
+/// whose words more windows have, where their document has them more
+/// than once (for [`repeats`]).
+fn copy_groups(copies: &[(u64, u32, u32)], crowded: bool) -> (Keyed, Keyed) {
+    let (mut groups, mut many) = (Vec::new(), Vec::new());
+    for g in copies.chunk_by(|x, y| x.0 == y.0) {
+        if (2..=MAX_COPIES).contains(&g.len()) {
+            groups.extend_from_slice(g);
+        } else if crowded && g.len() > MAX_COPIES {
+            // A document's windows have consecutive ids: its run in a
+            // group.
+            for run in g.chunk_by(|x, y| x.2 == y.2) {
+                if run.len() > 1 {
+                    many.extend_from_slice(run);
+                }
+            }
+        }
+    }
+    (groups, many)
 }
 
 /// Window pairs within one document that repeats a sentence more than
 /// `max_bucket` times (a block repeated down a page): each repeat with
 /// the first. Such windows are too many for a copy group, and the sketch
 /// bins of their word pairs too full to pair them, so without these
-/// pairs no repeat was found at all. `crowded` is as [`crowded`] makes
-/// it.
+/// pairs no repeat was found at all. `crowded` is the second part of
+/// [`copy_groups`].
 fn repeats(
     crowded: &[(u64, u32, u32)],
     max_bucket: usize,
@@ -2524,11 +2523,11 @@ mod tests {
         copies.extend([(3, 500, 50), (3, 504, 50), (3, 509, 50)]);
         copies.sort_unstable();
         // A group of MAX_COPIES windows is a copy group, not crowded.
-        assert!(crowded(&copies).is_empty());
+        assert!(copy_groups(&copies, true).1.is_empty());
         // One window more, and document 50's three are crowded.
         copies.push((3, 990, 99));
         copies.sort_unstable();
-        let crowded = crowded(&copies);
+        let crowded = copy_groups(&copies, true).1;
         assert_eq!(crowded, [(3, 500, 50), (3, 504, 50), (3, 509, 50)]);
         assert_eq!(
             repeats(&crowded, 2),
@@ -2543,10 +2542,10 @@ mod tests {
         // A stock sentence: one window more than a copy group holds.
         copies.extend((0..=MAX_COPIES as u32).map(|w| (3, 20 + w, 10 + w)));
         copies.sort_unstable();
-        assert_eq!(copy_groups(&copies), vec![(2, 1, 0), (2, 7, 3)]);
+        assert_eq!(copy_groups(&copies, true).0, vec![(2, 1, 0), (2, 7, 3)]);
         let most: Vec<_> =
             copies.iter().copied().filter(|c| c.1 != 20).collect();
-        assert_eq!(copy_groups(&most).len(), 2 + MAX_COPIES);
+        assert_eq!(copy_groups(&most, true).0.len(), 2 + MAX_COPIES);
     }
 
     #[test]
