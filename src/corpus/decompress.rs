@@ -48,13 +48,18 @@ impl Compression {
 /// Why a stream could not be decompressed, and how far it got.
 #[derive(Debug)]
 pub struct DecompressError {
-    /// Bytes decompressed before the error.
-    pub decompressed_bytes: u64,
-    /// Those bytes: what a caller may read of the file, saying that the
-    /// rest is lost.
+    /// The bytes decompressed before the error: what a caller may read of
+    /// the file, saying that the rest is lost.
     pub partial: Vec<u8>,
     /// The underlying error.
     pub error: io::Error,
+}
+
+impl DecompressError {
+    /// How many bytes were decompressed before the error.
+    pub fn decompressed_bytes(&self) -> u64 {
+        self.partial.len() as u64
+    }
 }
 
 /// Decompresses all of `data`.
@@ -80,11 +85,7 @@ pub fn decompress(
     };
     match result {
         Ok(_) => Ok(out),
-        Err(error) => Err(DecompressError {
-            decompressed_bytes: out.len() as u64,
-            partial: out,
-            error,
-        }),
+        Err(error) => Err(DecompressError { partial: out, error }),
     }
 }
 
@@ -141,9 +142,9 @@ mod tests {
         let gz = gzip(whole.as_bytes());
         let err =
             decompress(&gz[..gz.len() / 2], Compression::Gzip).unwrap_err();
-        assert!(err.decompressed_bytes < whole.len() as u64);
+        assert!(err.decompressed_bytes() < whole.len() as u64);
         // What came out before the break is the stream's start.
-        assert_eq!(err.partial.len() as u64, err.decompressed_bytes);
+        assert_eq!(err.partial.len() as u64, err.decompressed_bytes());
         assert!(!err.partial.is_empty());
         assert!(whole.as_bytes().starts_with(&err.partial));
         let zst = zstd::encode_all(&b"abc".repeat(1000)[..], 3).unwrap();

@@ -657,6 +657,7 @@ fn load(entry: &Entry, opts: &LoadOptions) -> Loaded {
                     format.name(),
                     crate::error::io_message(&err.error)
                 );
+                let broke_at = err.decompressed_bytes();
                 let mut partial = err.partial;
                 let lines =
                     memchr::memrchr(b'\n', &partial).map_or(0, |i| i + 1);
@@ -668,7 +669,7 @@ fn load(entry: &Entry, opts: &LoadOptions) -> Loaded {
                             Action::Skipped,
                             format!("{what}; the whole file was skipped"),
                         )
-                        .at_byte(err.decompressed_bytes),
+                        .at_byte(broke_at),
                     );
                     return out;
                 }
@@ -682,7 +683,7 @@ fn load(entry: &Entry, opts: &LoadOptions) -> Loaded {
                         format!(
                             "{what} after {} decompressed bytes; its first {} \
                              were read, the rest of the file was skipped",
-                            err.decompressed_bytes,
+                            broke_at,
                             crate::report::text::count(read as u64, "line"),
                         ),
                     )
