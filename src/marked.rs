@@ -20,6 +20,7 @@ impl<V: Copy + Default> MarkedMap<V> {
     /// use needs it to, and is cleared when the use count wraps, so that
     /// no slot keeps an old mark. Callers bound `n`: a use for more keys
     /// than that sorts them instead.
+    #[inline]
     pub(crate) fn start(&mut self, n: usize) -> Use<'_, V> {
         let size = (2 * n).next_power_of_two().max(16);
         self.mark = self.mark.wrapping_add(1);
