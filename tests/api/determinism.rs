@@ -88,3 +88,25 @@ fn written_reports_are_identical_for_any_thread_count() {
         assert!(one == write(threads), "{threads} threads");
     }
 }
+
+#[test]
+fn one_long_document_is_aligned_alike_by_any_thread_count() {
+    // So many passages in one pair of documents (itself) that their
+    // alignment is shared among the threads.
+    let synth = generate(&Spec {
+        docs: 3000,
+        words: 150,
+        dup_fraction: 0.5,
+        seed: 7,
+        ..Spec::default()
+    });
+    let texts: Vec<&str> =
+        synth.docs.iter().map(|d| d.text.as_str()).collect();
+    let corpus =
+        Corpus::from_texts([("book".to_string(), texts.join("\n\n"))]);
+    let one = run_with(1, &corpus);
+    assert!(one.passages.len() > 4096, "{}", one.passages.len());
+    for threads in [2, 3] {
+        assert_eq!(one, run_with(threads, &corpus), "{threads} threads");
+    }
+}
