@@ -1747,6 +1747,95 @@ struct Seed {
     similarity: f64,
 }
 
+/// Spans of both sides merged from `seeds`: each seed not taken yet
+/// starts a span, and takes each later seed that follows it on both sides
+/// (on the same line, or across documents when both are near-verbatim,
+/// within [`MERGE_GAP_WORDS`]). Within one document (`same`) a span whose
+/// sides would overlap is not made; spans with a side under `min_words`
+/// words are left out.
+fn merge(mut seeds: Vec<Seed>, same: bool, min_words: u32) -> Vec<Spans> {
+    seeds.sort_by_key(|s| (s.wa.start, s.wb.start));
+    let mut used = vec![false; seeds.len()];
+    // The merged seeds' spans.
+    let mut spans = Vec::new();
+    for i in 0..seeds.len() {
+        if used[i] {
+            continue;
+        }
+        used[i] = true;
+        let (mut a, mut b) = (seeds[i].a, seeds[i].b);
+        let (mut last_a, mut last_b) = (seeds[i].wa, seeds[i].wb);
+        let mut last_sim = seeds[i].similarity;
+        let mut j = i + 1;
+        while j < seeds.len() {
+            let s = seeds[j];
+            // Seeds are in order of `wa.start`, then `wb.start`, and
+            // `last_a` and `last_b` only move on. So none after this
+            // one can follow when its `wa` starts too far on; and
+            // seeds that start before `last_a`, or in this seed's run
+            // of one `wa`, before `last_b` or too far after it, cannot
+            // follow either, and are skipped by search. Tried one by
+            // one, a document of 37 MB took minutes here, and one
+            // that repeats a paragraph 20,000 times (each repeat a
+            // seed with the first) a second.
+            if s.wa.start > last_a.end + MERGE_GAP_WORDS {
+                break;
+            }
+            if s.wa.start < last_a.end {
+                j += seeds[j..].partition_point(|t| t.wa.start < last_a.end);
+                continue;
+            }
+            let run = || {
+                j + seeds[j..].partition_point(|t| t.wa.start == s.wa.start)
+            };
+            if s.wb.start < last_b.end {
+                let end = run();
+                j +=
+                    seeds[j..end].partition_point(|t| t.wb.start < last_b.end);
+                continue;
+            }
+            if s.wb.start > last_b.end + MERGE_GAP_WORDS {
+                j = run();
+                continue;
+            }
+            let k = j;
+            j += 1;
+            // Within a document a passage ends with its paragraph;
+            // across documents, copied paragraphs run on, but a
+            // rewritten one starts a passage of its own.
+            let run_on = !same && last_sim >= RUN_ON && s.similarity >= RUN_ON;
+            let follows = |w: Window, last: Window| {
+                (w.line == last.line || run_on)
+                    && w.start >= last.end
+                    && w.start - last.end <= MERGE_GAP_WORDS
+            };
+            if used[k] || !follows(s.wa, last_a) || !follows(s.wb, last_b) {
+                continue;
+            }
+            let (na, nb) = ((a.0, s.a.1), (b.0, s.b.1));
+            if same && na.1 > nb.0 {
+                continue;
+            }
+            used[k] = true;
+            (a, b) = (na, nb);
+            (last_a, last_b) = (s.wa, s.wb);
+            last_sim = s.similarity;
+        }
+        if same && a.1 > b.0 {
+            continue;
+        }
+        let (wa, wb) = (a.1 - a.0, b.1 - b.0);
+        if wa < min_words || wb < min_words {
+            continue;
+        }
+        spans.push((a, b));
+    }
+    spans
+}
+
+/// The term ranges of a passage's two sides.
+type Spans = ((u32, u32), (u32, u32));
+
 /// The terms of a document that alignment reads: those of the windows in
 /// candidate pairs and of the gaps a passage can span between them (at
 /// most [`MERGE_GAP_WORDS`]), as runs of consecutive terms. Only these
@@ -2044,93 +2133,10 @@ impl DocPair<'_> {
         self.weighted(self.a.slice(a.0, a.1), self.b.slice(b.0, b.1), s)
     }
 
-    /// Merges seeds along consecutive windows of one line and keeps, of
+    /// Merges seeds (see [`merge`]), scores the spans and keeps, of
     /// overlapping passages, the strongest.
-    fn passages(
-        &self,
-        mut seeds: Vec<Seed>,
-        scratch: &mut Scratch,
-    ) -> Vec<Draft> {
-        seeds.sort_by_key(|s| (s.wa.start, s.wb.start));
-        let mut used = vec![false; seeds.len()];
-        // The merged seeds' spans.
-        let mut spans = Vec::new();
-        for i in 0..seeds.len() {
-            if used[i] {
-                continue;
-            }
-            used[i] = true;
-            let (mut a, mut b) = (seeds[i].a, seeds[i].b);
-            let (mut last_a, mut last_b) = (seeds[i].wa, seeds[i].wb);
-            let mut last_sim = seeds[i].similarity;
-            let mut j = i + 1;
-            while j < seeds.len() {
-                let s = seeds[j];
-                // Seeds are in order of `wa.start`, then `wb.start`, and
-                // `last_a` and `last_b` only move on. So none after this
-                // one can follow when its `wa` starts too far on; and
-                // seeds that start before `last_a`, or in this seed's run
-                // of one `wa`, before `last_b` or too far after it, cannot
-                // follow either, and are skipped by search. Tried one by
-                // one, a document of 37 MB took minutes here, and one
-                // that repeats a paragraph 20,000 times (each repeat a
-                // seed with the first) a second.
-                if s.wa.start > last_a.end + MERGE_GAP_WORDS {
-                    break;
-                }
-                if s.wa.start < last_a.end {
-                    j += seeds[j..]
-                        .partition_point(|t| t.wa.start < last_a.end);
-                    continue;
-                }
-                let run = || {
-                    j + seeds[j..]
-                        .partition_point(|t| t.wa.start == s.wa.start)
-                };
-                if s.wb.start < last_b.end {
-                    let end = run();
-                    j += seeds[j..end]
-                        .partition_point(|t| t.wb.start < last_b.end);
-                    continue;
-                }
-                if s.wb.start > last_b.end + MERGE_GAP_WORDS {
-                    j = run();
-                    continue;
-                }
-                let k = j;
-                j += 1;
-                // Within a document a passage ends with its paragraph;
-                // across documents, copied paragraphs run on, but a
-                // rewritten one starts a passage of its own.
-                let run_on =
-                    !self.same && last_sim >= RUN_ON && s.similarity >= RUN_ON;
-                let follows = |w: Window, last: Window| {
-                    (w.line == last.line || run_on)
-                        && w.start >= last.end
-                        && w.start - last.end <= MERGE_GAP_WORDS
-                };
-                if used[k] || !follows(s.wa, last_a) || !follows(s.wb, last_b)
-                {
-                    continue;
-                }
-                let (na, nb) = ((a.0, s.a.1), (b.0, s.b.1));
-                if self.same && na.1 > nb.0 {
-                    continue;
-                }
-                used[k] = true;
-                (a, b) = (na, nb);
-                (last_a, last_b) = (s.wa, s.wb);
-                last_sim = s.similarity;
-            }
-            if self.same && a.1 > b.0 {
-                continue;
-            }
-            let (wa, wb) = (a.1 - a.0, b.1 - b.0);
-            if wa < self.settings.min_words || wb < self.settings.min_words {
-                continue;
-            }
-            spans.push((a, b));
-        }
+    fn passages(&self, seeds: Vec<Seed>, scratch: &mut Scratch) -> Vec<Draft> {
+        let spans = merge(seeds, self.same, self.settings.min_words);
         // Scored apart from merging, which needs no score: by all threads
         // when there are many (as within one long document), in order.
         let draft = |(a, b): ((u32, u32), (u32, u32)),
@@ -2417,6 +2423,97 @@ mod tests {
         }
         // Both answers were tested, many times.
         assert!((200..1800).contains(&clashes), "{clashes}");
+    }
+
+    /// [`merge`] as it was first written: every later seed tried in
+    /// turn, none skipped.
+    fn merge_by_trying_every_seed(
+        mut seeds: Vec<Seed>,
+        same: bool,
+        min_words: u32,
+    ) -> Vec<Spans> {
+        seeds.sort_by_key(|s| (s.wa.start, s.wb.start));
+        let mut used = vec![false; seeds.len()];
+        let mut spans = Vec::new();
+        for i in 0..seeds.len() {
+            if used[i] {
+                continue;
+            }
+            used[i] = true;
+            let (mut a, mut b) = (seeds[i].a, seeds[i].b);
+            let (mut last_a, mut last_b) = (seeds[i].wa, seeds[i].wb);
+            let mut last_sim = seeds[i].similarity;
+            for (k, s) in seeds.iter().enumerate().skip(i + 1) {
+                let run_on =
+                    !same && last_sim >= RUN_ON && s.similarity >= RUN_ON;
+                let follows = |w: Window, last: Window| {
+                    (w.line == last.line || run_on)
+                        && w.start >= last.end
+                        && w.start - last.end <= MERGE_GAP_WORDS
+                };
+                if used[k] || !follows(s.wa, last_a) || !follows(s.wb, last_b)
+                {
+                    continue;
+                }
+                let (na, nb) = ((a.0, s.a.1), (b.0, s.b.1));
+                if same && na.1 > nb.0 {
+                    continue;
+                }
+                used[k] = true;
+                (a, b) = (na, nb);
+                (last_a, last_b) = (s.wa, s.wb);
+                last_sim = s.similarity;
+            }
+            let long = |x: (u32, u32)| x.1 - x.0 >= min_words;
+            if !(same && a.1 > b.0) && long(a) && long(b) {
+                spans.push((a, b));
+            }
+        }
+        spans
+    }
+
+    #[test]
+    fn merging_skips_only_seeds_that_cannot_follow() {
+        let mut rng = crate::synth::Rng::new(17);
+        let mut merged = 0;
+        for round in 0..400 {
+            // Windows of 4 to 12 words, 25 words a line, on sides that
+            // are near each other so that many seeds follow others, with
+            // repeats of one window (as a repeated paragraph has).
+            let same = round % 2 == 0;
+            let width = 100 + rng.below(300) as u32;
+            let window = |rng: &mut crate::synth::Rng, from: u32| {
+                let start = from + rng.below(width as usize) as u32;
+                let end = start + 4 + rng.below(9) as u32;
+                Window { start, end, line: start / 25 }
+            };
+            let n = 1 + rng.below(120);
+            let mut seeds: Vec<Seed> = (0..n)
+                .map(|_| {
+                    let wa = window(&mut rng, 0);
+                    let wb =
+                        window(&mut rng, if same { width / 2 } else { 0 });
+                    Seed {
+                        wa,
+                        wb,
+                        a: (wa.start + 1, wa.end),
+                        b: (wb.start, wb.end - 1),
+                        similarity: if rng.chance(0.5) { 0.95 } else { 0.5 },
+                    }
+                })
+                .collect();
+            for _ in 0..rng.below(3) * 20 {
+                let copy = seeds[rng.below(seeds.len())];
+                seeds.push(copy);
+            }
+            let min_words = rng.below(12) as u32;
+            let want =
+                merge_by_trying_every_seed(seeds.clone(), same, min_words);
+            let got = merge(seeds, same, min_words);
+            assert_eq!(got, want, "round {round}");
+            merged += want.len();
+        }
+        assert!(merged > 5000, "{merged}");
     }
 
     #[test]
