@@ -28,8 +28,7 @@ REPS=$1
 CORPUS=$2
 shift 2
 release_bin
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+scratch
 for rep in $(seq "$REPS"); do
   for spec in "$@"; do
     IFS='|' read -r name flags bin <<< "$spec"

@@ -5,6 +5,7 @@
 #                 without "# ") to stderr, and exits 2
 #   release_bin   builds this checkout's release binary and sets BIN to
 #                 it, unless BIN is set (another build, to compare)
+#   scratch       makes a folder, OUT, removed when the script exits
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
@@ -18,4 +19,9 @@ release_bin() {
     (cd "$ROOT" && cargo build --release --locked --quiet)
     BIN=$ROOT/target/release/rehash
   fi
+}
+
+scratch() {
+  OUT=$(mktemp -d)
+  trap 'rm -rf "$OUT"' EXIT
 }

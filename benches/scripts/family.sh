@@ -19,8 +19,7 @@ shift
 LIMITS=("$@")
 [ ${#LIMITS[@]} -eq 0 ] && LIMITS=(100)
 release_bin
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+scratch
 python3 - "$SIZE" "$OUT" <<'EOF'
 import json, random, sys
 size, out = int(sys.argv[1]), sys.argv[2]

@@ -8,20 +8,18 @@
 #   benches/scripts/scaling.sh [REPS] [SIZE ...]     (default: 3 1k 10k 100k)
 #
 # Corpora are $DATA/cSIZE.jsonl (default /tmp/bench), made with
-# ../shared/bench/gen_corpus.py --size SIZE --seed 1 if missing.
+# ../shared/bench/gen_corpus.py --size SIZE --seed 1 if missing. BIN=path
+# runs another build (a version before, say) instead of this checkout's.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+. "$(dirname "$0")/common.sh"
 SHARED=${SHARED:-$ROOT/../shared/bench}
 DATA=${DATA:-/tmp/bench}
 REPS=${1:-3}
 shift $(( $# < 1 ? $# : 1 ))
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(1k 10k 100k)
-(cd "$ROOT" && cargo build --release --locked --quiet)
-BIN=$ROOT/target/release/rehash
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+release_bin
+scratch
 declare -A ARGS=(
   [doc-level]="--no-boilerplate --no-passages"
   [boilerplate]="--no-passages"

@@ -24,8 +24,7 @@ shift
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(1600 6400)
 release_bin
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+scratch
 python3 - "$CORPUS" "$OUT" "${SIZES[@]}" <<'EOF'
 import json, random, sys
 corpus, out, sizes = sys.argv[1], sys.argv[2], [int(n) for n in sys.argv[3:]]
