@@ -109,7 +109,9 @@ impl Pipeline {
     /// keeps only what links a draft to the index: near-duplicate pairs,
     /// passages, and the drafts' boilerplate spans (with the templates
     /// they match); it has no clusters, and [`Report::check`] counts the
-    /// drafts. Boilerplate is learned from drafts and index together.
+    /// drafts. Boilerplate is learned from the index: a draft's line is
+    /// boilerplate when it recurs there, not when it is in a draft and one
+    /// index document (a copy, which is what a check looks for).
     ///
     /// # Panics
     ///
@@ -191,6 +193,12 @@ impl Pipeline {
         }
         let counted: Vec<bool> =
             (0..n).map(|d| !is_copy[d] && !ignored(d)).collect();
+        // A check learns boilerplate from the index alone: a draft's line
+        // is boilerplate when it recurs in the index. Counted too, a line
+        // a draft copies from one index document would recur in two, and
+        // the copy (the finding) would be masked as boilerplate.
+        let counted_for_boilerplate: Vec<bool> =
+            (0..n).map(|d| counted[d] && role(d) != Role::Draft).collect();
         let m = cfg.num_perm as usize;
         let mut df = ShingleDf::default();
         let (boilerplate, masks) = if cfg.boilerplate {
@@ -202,7 +210,11 @@ impl Pipeline {
                 seed: SEED,
             };
             let found = boilerplate::detect(
-                &profiles, &counted, prose, &has_prose, &settings,
+                &profiles,
+                &counted_for_boilerplate,
+                prose,
+                &has_prose,
+                &settings,
             );
             df = shingle_df::count(
                 &sampled,

@@ -38,8 +38,8 @@ enum Command {
     ///
     /// Reports what links each draft to the documents given with
     /// --against: near-duplicates, and copied or rewritten passages with
-    /// both sides quoted, the draft's first. Boilerplate is learned from
-    /// drafts and index together and left out. A draft's own file found
+    /// both sides quoted, the draft's first. Boilerplate (lines that recur
+    /// in the index) is left out. A draft's own file found
     /// again under --against is left out of the index. Exits 0 when
     /// nothing was found, 1 when something was, 2 when input was skipped
     /// (a skipped draft could hide a finding) or on error.

@@ -172,3 +172,70 @@ fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
         report.duplicates.iter().map(|d| (d.a.0, d.b.0)).collect();
     assert_eq!(pairs, [(0, 1), (0, 3)]);
 }
+
+#[test]
+fn a_draft_quoting_an_index_document_is_found_and_footers_stay_boilerplate() {
+    // Articles of an outlet, each with its paragraphs (lines of 25 words
+    // or more, distinct across articles) and the outlet's footer.
+    let synth = generate(&Spec {
+        docs: 8,
+        words: 200,
+        dup_fraction: 0.0,
+        outlets: 1,
+        seed: 5,
+        ..Spec::default()
+    });
+    let paragraphs = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.split_whitespace().count() >= 25)
+            .map(str::to_string)
+            .collect()
+    };
+    let footer = "Subscribe to the Dalvale Journal for unlimited access to local news, sports and weather.";
+    let texts: Vec<String> = synth
+        .docs
+        .iter()
+        .map(|d| format!("{}\n\n{footer}", paragraphs(&d.text).join("\n\n")))
+        .collect();
+    // The draft: its own article, two paragraphs quoted from the first
+    // index document in the middle, and the footer. The quoted lines
+    // recur in two documents, as a footer shared by two pages does.
+    let (own, source) = (paragraphs(&texts[0]), paragraphs(&texts[1]));
+    assert!(own.len() >= 4 && source.len() >= 4);
+    let quoted = format!("{}\n\n{}", source[1], source[2]);
+    let draft = format!(
+        "{}\n\n{quoted}\n\n{}\n\n{footer}",
+        own[..2].join("\n\n"),
+        own[2..].join("\n\n")
+    );
+    let mut docs = vec![("draft", draft.as_str())];
+    let ids = ["a", "b", "c", "d", "e", "f", "g"];
+    docs.extend(ids.iter().zip(&texts[1..]).map(|(id, t)| (*id, t.as_str())));
+    let mut roles = vec![Role::Index; docs.len()];
+    roles[0] = Role::Draft;
+    let report = check(&docs, &roles);
+
+    // The quote is one passage of the draft and the first index document,
+    // its draft side the quoted words (a span ends with its last word).
+    let quotes: Vec<_> = report
+        .passages
+        .iter()
+        .map(|p| &p.passage)
+        .filter(|p| p.a.doc.0 == 0 && p.b.doc.0 == 1)
+        .collect();
+    assert_eq!(quotes.len(), 1, "{:?}", report.passages);
+    let at = draft.find(&quoted).unwrap();
+    let a = quotes[0].a;
+    let words = quoted.trim_end_matches(|c: char| !c.is_alphanumeric());
+    assert_eq!(a.start as usize, at);
+    assert_eq!(&draft[a.start as usize..a.end as usize], words);
+    assert!(report.duplicates.is_empty(), "{:?}", report.duplicates);
+    // The footer, in the draft and seven index documents, is the draft's
+    // one boilerplate span.
+    let spans: Vec<&str> = report
+        .boilerplate_spans
+        .iter()
+        .map(|s| &draft[s.start as usize..s.end as usize])
+        .collect();
+    assert_eq!(spans, [footer]);
+}
