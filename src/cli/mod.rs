@@ -475,9 +475,9 @@ struct PassageArgs {
 struct BoilerplateArgs {
     /// A line, or a template of lines differing in numbers and names, is
     /// boilerplate when it recurs in at least N documents that are not
-    /// copies of one another (a sentence inside a line: in at least 3, or
-    /// N if more). By default 2, or one in 100,000 documents for larger
-    /// corpora.
+    /// copies of one another (a line of 25 words or more, or a sentence
+    /// inside a line: in at least 3, or N if more). By default 2, or one
+    /// in 100,000 documents for larger corpora.
     #[arg(long, value_name = "N")]
     boilerplate_min_docs: Option<u32>,
 

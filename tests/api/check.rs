@@ -174,7 +174,7 @@ fn ignored_documents_link_to_nothing_and_copied_drafts_are_checked() {
 }
 
 #[test]
-fn a_draft_quoting_an_index_document_is_found_and_footers_stay_boilerplate() {
+fn a_quoted_paragraph_is_a_passage_and_the_footer_boilerplate() {
     // Articles of an outlet, each with its paragraphs (lines of 25 words
     // or more, distinct across articles) and the outlet's footer.
     let synth = generate(&Spec {
@@ -213,29 +213,35 @@ fn a_draft_quoting_an_index_document_is_found_and_footers_stay_boilerplate() {
     docs.extend(ids.iter().zip(&texts[1..]).map(|(id, t)| (*id, t.as_str())));
     let mut roles = vec![Role::Index; docs.len()];
     roles[0] = Role::Draft;
-    let report = check(&docs, &roles);
-
-    // The quote is one passage of the draft and the first index document,
-    // its draft side the quoted words (a span ends with its last word).
-    let quotes: Vec<_> = report
-        .passages
-        .iter()
-        .map(|p| &p.passage)
-        .filter(|p| p.a.doc.0 == 0 && p.b.doc.0 == 1)
-        .collect();
-    assert_eq!(quotes.len(), 1, "{:?}", report.passages);
-    let at = draft.find(&quoted).unwrap();
-    let a = quotes[0].a;
-    let words = quoted.trim_end_matches(|c: char| !c.is_alphanumeric());
-    assert_eq!(a.start as usize, at);
-    assert_eq!(&draft[a.start as usize..a.end as usize], words);
-    assert!(report.duplicates.is_empty(), "{:?}", report.duplicates);
-    // The footer, in the draft and seven index documents, is the draft's
-    // one boilerplate span.
-    let spans: Vec<&str> = report
-        .boilerplate_spans
-        .iter()
-        .map(|s| &draft[s.start as usize..s.end as usize])
-        .collect();
-    assert_eq!(spans, [footer]);
+    // In a scan of the same documents too: the quoted lines, in two
+    // documents, are not boilerplate (a line of prose needs three).
+    let scan = Pipeline::new(Config::default())
+        .run(&Corpus::from_texts(docs.iter().copied()));
+    for report in [&check(&docs, &roles), &scan] {
+        // The quote is one passage of the draft and the first index
+        // document, its draft side the quoted words (a span ends with its
+        // last word).
+        let quotes: Vec<_> = report
+            .passages
+            .iter()
+            .map(|p| &p.passage)
+            .filter(|p| p.a.doc.0 == 0 && p.b.doc.0 == 1)
+            .collect();
+        assert_eq!(quotes.len(), 1, "{:?}", report.passages);
+        let at = draft.find(&quoted).unwrap();
+        let a = quotes[0].a;
+        let words = quoted.trim_end_matches(|c: char| !c.is_alphanumeric());
+        assert_eq!(a.start as usize, at);
+        assert_eq!(&draft[a.start as usize..a.end as usize], words);
+        assert!(report.duplicates.is_empty(), "{:?}", report.duplicates);
+        // The footer, in the draft and seven index documents, is the
+        // draft's one boilerplate span.
+        let spans: Vec<&str> = report
+            .boilerplate_spans
+            .iter()
+            .filter(|s| s.doc.0 == 0)
+            .map(|s| &draft[s.start as usize..s.end as usize])
+            .collect();
+        assert_eq!(spans, [footer]);
+    }
 }
