@@ -300,7 +300,8 @@ pub const SENTENCE_MIN_DOCS: u32 = 3;
 pub const PROSE_MIN_DOCS: u32 = 3;
 
 /// Detects boilerplate. `counted[d]` says whether document `d` counts
-/// (false for all but the first of a group of exact copies); `prose`
+/// (false for all but the first of a group of exact copies, and in a
+/// check for the drafts); `prose`
 /// holds [`COPY_SLOTS`]-slot signatures of each document's prose (see
 /// [`prose_mask`]) where `has_prose` says it has some; detection signs the
 /// others itself.

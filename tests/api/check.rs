@@ -245,3 +245,32 @@ fn a_quoted_paragraph_is_a_passage_and_the_footer_boilerplate() {
         assert_eq!(spans, [footer]);
     }
 }
+
+#[test]
+fn an_index_copy_of_a_draft_counts_towards_boilerplate() {
+    // The draft's exact copy in the index and another index article share
+    // the outlet's footer: two index documents, so it is boilerplate,
+    // though the copy's group of exact copies starts with the draft.
+    let footer = "Copyright 2026 Dalvale Journal. All rights reserved.";
+    let story = format!(
+        "The Riverton council voted on Monday to approve a budget for a new \
+         bridge over the Calder River.\n{footer}"
+    );
+    let other = format!(
+        "The harvest festival returns to the market square this weekend with \
+         music, pies and a parade of tractors.\n{footer}"
+    );
+    let report = check(
+        &[("draft", &story), ("published", &story), ("other", &other)],
+        &[Role::Draft, Role::Index, Role::Index],
+    );
+    let pairs: Vec<(u32, u32)> =
+        report.duplicates.iter().map(|d| (d.a.0, d.b.0)).collect();
+    assert_eq!(pairs, [(0, 1)]);
+    let spans: Vec<(u32, &str)> = report
+        .boilerplate_spans
+        .iter()
+        .map(|s| (s.doc.0, &story[s.start as usize..s.end as usize]))
+        .collect();
+    assert_eq!(spans, [(0, footer)]);
+}
