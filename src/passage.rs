@@ -838,8 +838,7 @@ fn link_bins<'m>(
                 *slot = w;
             }
         });
-    let firsts = DocFirsts::new(doc_of);
-    let next_doc = |w: u32| firsts.next_doc(w);
+    let firsts = &DocFirsts::new(doc_of);
     // Per window, the members each of its bins links it to, as a range of
     // `members` or of `chains`, with the bin's weight: a [`Link`].
     // Members are sorted by window, so they are later members: all of them
@@ -862,7 +861,7 @@ fn link_bins<'m>(
             let later = &b[j + 1..];
             // Later windows of its document: a full bin does not ask.
             let own = || {
-                let next = next_doc(w);
+                let next = firsts.next_doc(w);
                 // Most windows have a few later windows of their own
                 // document in a bin, if any: a walk finds them. A long
                 // document's many are found by search.
@@ -1037,14 +1036,6 @@ impl DocFirsts {
         let word = word & (u64::MAX << (from % 64));
         if word != 0 {
             return (i * 64) as u32 + word.trailing_zeros();
-        }
-        // Most documents have fewer than 64 windows: their end is in the
-        // next word.
-        match self.bits.get(i + 1) {
-            Some(&word) if word != 0 => {
-                return ((i + 1) * 64) as u32 + word.trailing_zeros();
-            }
-            _ => {}
         }
         match self.next_word.get(i + 1) {
             Some(&j) if (j as usize) < self.bits.len() => {
