@@ -2130,8 +2130,7 @@ impl DocPair<'_> {
         let spans = merge(seeds, self.same, self.settings.min_words);
         // Scored apart from merging, which needs no score: by all threads
         // when there are many (as within one long document), in order.
-        let draft = |(a, b): ((u32, u32), (u32, u32)),
-                     scratch: &mut Scratch| {
+        let draft = |(a, b): Spans, scratch: &mut Scratch| {
             let (similarity, matched) = self.score(a, b, scratch);
             (similarity >= self.settings.min_similarity).then_some(Draft {
                 a,
