@@ -781,26 +781,47 @@ fn boilerplate_report(
     found: &boilerplate::Boilerplate,
     unit: UnitChoice,
 ) -> (Vec<BoilerplateTemplate>, Vec<BoilerplateSpan>) {
-    let templates = found
-        .templates
-        .par_iter()
-        .map(|t| {
-            let doc = t.example_line.0;
-            let (start, end) = t.example_span;
-            let text = corpus.text_prefix(doc, end as usize);
-            let line_text = &text[start as usize..end as usize];
-            BoilerplateTemplate {
-                id: t.id,
-                text: if t.masked {
-                    template_text(line_text, unit, SEED)
-                } else {
-                    String::from_utf8_lossy(line_text).into_owned()
-                },
-                masked: t.masked,
-                inline: t.inline,
-                documents: t.documents,
-                examples: t.examples.clone(),
-            }
+    // Each example document's text is decoded once for all the templates
+    // whose example it holds: decoded per template, a JSON Lines record
+    // whose 20,000 lines each recur in one other record took 2.2 s.
+    let ts = &found.templates;
+    let mut order: Vec<u32> = (0..ts.len() as u32).collect();
+    order.sort_by_key(|&i| ts[i as usize].example_line.0);
+    let mut texts: Vec<(u32, String)> = order
+        .par_chunk_by(|&i, &j| {
+            ts[i as usize].example_line.0 == ts[j as usize].example_line.0
+        })
+        .flat_map_iter(|group| {
+            let of = |i: u32| &ts[i as usize];
+            let end = group.iter().map(|&i| of(i).example_span.1).max();
+            let doc = of(group[0]).example_line.0;
+            let text = corpus.text_prefix(doc, end.unwrap_or(0) as usize);
+            group
+                .iter()
+                .map(|&i| {
+                    let (start, end) = of(i).example_span;
+                    let line_text = &text[start as usize..end as usize];
+                    let shown = if of(i).masked {
+                        template_text(line_text, unit, SEED)
+                    } else {
+                        String::from_utf8_lossy(line_text).into_owned()
+                    };
+                    (i, shown)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    texts.sort_unstable_by_key(|&(i, _)| i);
+    let templates = ts
+        .iter()
+        .zip(texts)
+        .map(|(t, (_, text))| BoilerplateTemplate {
+            id: t.id,
+            text,
+            masked: t.masked,
+            inline: t.inline,
+            documents: t.documents,
+            examples: t.examples.clone(),
         })
         .collect();
     let mut spans = Vec::with_capacity(found.spans.iter().map(Vec::len).sum());
