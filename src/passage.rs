@@ -1449,9 +1449,14 @@ fn unit(p: &DocProfile) -> Unit {
 }
 
 /// True when the window's terms overlap boilerplate (a document's terms
-/// are its tokens).
+/// are its tokens), whose ranges are in order and apart: the last range
+/// that starts before the window ends is the only one to ask. (Asking
+/// every range, a JSON Lines record of 40,000 boilerplate lines took
+/// 0.26 s here.)
 fn in_boilerplate(w: &Window, masked: &[(u32, u32)]) -> bool {
-    masked.iter().any(|&(start, end)| w.start < end && start < w.end)
+    debug_assert!(masked.windows(2).all(|p| p[0].1 <= p[1].0));
+    let before = masked.partition_point(|&(start, _)| start < w.end);
+    before > 0 && masked[before - 1].1 > w.start
 }
 
 /// Appends the bin minima of the window's content-stem bigrams, in bin
@@ -2504,6 +2509,33 @@ mod tests {
             merged += want.len();
         }
         assert!(merged > 5000, "{merged}");
+    }
+
+    #[test]
+    fn windows_in_boilerplate_are_those_that_overlap_a_range() {
+        let mut rng = crate::synth::Rng::new(23);
+        for round in 0..300 {
+            // Ranges in order and apart, some touching, over 400 terms.
+            let mut masked = Vec::new();
+            let mut at = rng.below(5) as u32;
+            while at < 400 && masked.len() < round % 40 {
+                let end = at + 1 + rng.below(20) as u32;
+                masked.push((at, end));
+                at = end
+                    + rng.below(if round % 3 == 0 { 2 } else { 30 }) as u32;
+            }
+            for start in 0..420 {
+                let end = start + 1 + rng.below(25) as u32;
+                let w = Window { start, end, line: 0 };
+                let any =
+                    masked.iter().any(|&(s, e)| w.start < e && s < w.end);
+                assert_eq!(
+                    in_boilerplate(&w, &masked),
+                    any,
+                    "{w:?} {masked:?}"
+                );
+            }
+        }
     }
 
     #[test]
