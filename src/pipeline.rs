@@ -694,7 +694,7 @@ impl<'a> Positions<'a> {
 /// characters, the tail the last words that do (a word longer than that
 /// is cut). Only the words near either end are read: passages of copied
 /// articles run to thousands of words.
-fn quote(text: &[u8]) -> String {
+pub(crate) fn quote(text: &[u8]) -> String {
     let text = utf8_lossy(text);
     let half = QUOTE_HALF_CHARS;
     // Words from the front until the text is known to be too long to show.

@@ -420,6 +420,9 @@ fn write_more<W: io::Write>(
 /// Templates listed in the text report; the JSON report lists all.
 const SHOWN_TEMPLATES: usize = 10;
 
+/// Templates longer than this are shown cut in the middle.
+const TEMPLATE_SHOWN_BYTES: usize = 200;
+
 fn write_boilerplate<W: io::Write>(
     w: &mut W,
     report: &Report,
@@ -441,11 +444,18 @@ fn write_boilerplate<W: io::Write>(
         ))
     )?;
     for t in report.boilerplate.iter().take(SHOWN_TEMPLATES) {
+        // Cut in the middle when long, as passages' quotes are: a
+        // recurring line can be a paragraph of thousands of words.
+        let text = if t.text.len() > TEMPLATE_SHOWN_BYTES {
+            Cow::Owned(crate::pipeline::quote(t.text.as_bytes()))
+        } else {
+            Cow::Borrowed(t.text.as_str())
+        };
         writeln!(
             w,
             "  {:>7} docs  {}",
             thousands(u64::from(t.documents)),
-            visible(&t.text)
+            visible(&text)
         )?;
     }
     if report.boilerplate.len() > SHOWN_TEMPLATES {

@@ -206,3 +206,34 @@ clitest!(footers_without_line_breaks_are_found_by_sentence, |dir, cmd| {
     assert_eq!(pairs(&out), [("0".to_string(), "1".to_string())]);
     assert_eq!(summary(&out)["params"]["boilerplate_inline"], false);
 });
+
+clitest!(long_templates_are_cut_in_the_text_report_only, |dir, cmd| {
+    // A recurring line of 400 words, in three articles of 2,400 words of
+    // their own: the text report shows it cut in the middle, JSON Lines
+    // whole.
+    let long: Vec<String> = (0..400).map(|i| format!("word{i}x")).collect();
+    let long = long.join(" ");
+    for d in 0..3 {
+        let own: Vec<String> = (0..60)
+            .map(|l| {
+                let words: Vec<String> =
+                    (0..40).map(|i| format!("own{d}l{l}w{i}")).collect();
+                words.join(" ")
+            })
+            .collect();
+        dir.create(
+            &format!("{d}.txt"),
+            format!("{}\n{long}\n", own.join("\n")),
+        );
+    }
+    let out = cmd.args(["scan", "--format", "json", "."]).stdout();
+    let inventory = of_type(&out, "boilerplate");
+    assert_eq!(inventory.len(), 1, "{out}");
+    assert_eq!(inventory[0]["template"], long.as_str());
+    let text = dir.command().args(["scan", "--color", "never", "."]).stdout();
+    let line = text.lines().find(|l| l.contains(" docs  word0x")).unwrap();
+    assert!(line.contains("word0x word1x"), "{line}");
+    assert!(line.contains(" … "), "{line}");
+    assert!(line.ends_with("word399x"), "{line}");
+    assert!(line.len() < 200, "{line}");
+});
