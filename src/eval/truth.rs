@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
+use serde_json::error::Category;
 use serde_json::value::RawValue;
 
 use crate::corpus::Input;
@@ -241,8 +242,13 @@ pub fn parse(text: &str) -> Result<Truth> {
                 serde_json::from_str(l).map_err(|e| {
                     let msg = e.to_string();
                     let msg = msg.split(" at line ").next().unwrap_or(&msg);
-                    Error::input(format!("not a {shape} record: {msg}"))
-                        .with_line(no)
+                    let what = match e.classify() {
+                        Category::Syntax | Category::Eof => {
+                            format!("not JSON: {msg} at column {}", e.column())
+                        }
+                        _ => format!("not a {shape} record: {msg}"),
+                    };
+                    Error::input(what).with_line(no)
                 })
             })
             .collect()
@@ -357,6 +363,20 @@ mod tests {
             ),
             "{err}"
         );
+        // A line that is not JSON says so, and where.
+        let err = parse(
+            "{\"a\": \"1\", \"b\": \"2\", \"label\": \"dup\"}\nnot json",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2: not JSON: expected ident at column 2"
+        );
+        let err = parse(
+            "{\"a\": \"1\", \"b\": \"2\", \"label\": \"dup\"}\n{\"a\": \"1\"",
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("line 2: not JSON: EOF"), "{err}");
         let err = parse("").unwrap_err();
         assert_eq!(err.to_string(), "truth file has no records");
         let err = parse("{\"x\": 1}").unwrap_err();
