@@ -197,18 +197,10 @@ impl Pipeline {
         // is boilerplate when it recurs in the index. Counted too, a line
         // a draft copies from one index document would recur in two, and
         // the copy (the finding) would be masked as boilerplate. A group
-        // of exact copies counts once, by its first index document.
-        let mut counted_for_boilerplate: Vec<bool> =
-            (0..n).map(|d| counted[d] && role(d) == Role::Index).collect();
-        if roles.is_some() {
-            for g in &exact_groups {
-                let mut index =
-                    g.iter().filter(|&&d| role(d as usize) == Role::Index);
-                if let Some(&first) = index.next() {
-                    counted_for_boilerplate[first as usize] = true;
-                }
-            }
-        }
+        // of exact copies counts once, by the index document that stands
+        // for it (in a scan, every document is of the index).
+        let counted_for_boilerplate: Vec<bool> =
+            (0..n).map(|d| role(d) == Role::Index && !skip[d]).collect();
         let m = cfg.num_perm as usize;
         let mut df = ShingleDf::default();
         let (boilerplate, masks) = if cfg.boilerplate {
