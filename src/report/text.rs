@@ -447,7 +447,7 @@ fn write_boilerplate<W: io::Write>(
         // Cut in the middle when long, as passages' quotes are: a
         // recurring line can be a paragraph of thousands of words.
         let text = if t.text.len() > TEMPLATE_SHOWN_BYTES {
-            Cow::Owned(crate::pipeline::quote(t.text.as_bytes()))
+            Cow::Owned(quote(t.text.as_bytes()))
         } else {
             Cow::Borrowed(t.text.as_str())
         };
@@ -573,9 +573,101 @@ fn format_mb(bytes: u64) -> String {
     if mb >= 10.0 { format!("{mb:.0}") } else { format!("{mb:.2}") }
 }
 
+/// Characters of a quote shown on each side of the cut in the middle.
+const QUOTE_HALF_CHARS: usize = 70;
+
+/// Text with whitespace collapsed, cut in the middle when long. The head
+/// is the first words that, joined, stay under [`QUOTE_HALF_CHARS`]
+/// characters, the tail the last words that do (a word longer than that
+/// is cut). Only the words near either end are read: passages of copied
+/// articles run to thousands of words.
+pub(crate) fn quote(text: &[u8]) -> String {
+    let text = utf8_lossy(text);
+    let half = QUOTE_HALF_CHARS;
+    // Words from the front until the text is known to be too long to show.
+    let mut front: Vec<&str> = Vec::new();
+    let mut joined = 0;
+    for w in text.split_whitespace() {
+        joined += usize::from(!front.is_empty()) + w.chars().count();
+        front.push(w);
+        if joined > 2 * half + 5 {
+            break;
+        }
+    }
+    if joined <= 2 * half + 5 {
+        return front.join(" ");
+    }
+    let head = match fitting(front.iter().copied(), half) {
+        0 => front[0].chars().take(half).collect(),
+        n => front[..n].join(" "),
+    };
+    // Words from the back: counted until they no longer fit, then taken.
+    let back = || text.split_whitespace().rev();
+    let tail = match fitting(back(), half) {
+        0 => {
+            let last = back().next().unwrap_or_default();
+            let skip = last.chars().count().saturating_sub(half);
+            last.chars().skip(skip).collect()
+        }
+        n => {
+            let mut words: Vec<&str> = back().take(n).collect();
+            words.reverse();
+            words.join(" ")
+        }
+    };
+    format!("{head} … {tail}")
+}
+
+/// `String::from_utf8_lossy`, with the standard library's faster check
+/// for the common case of valid text.
+pub(crate) fn utf8_lossy(bytes: &[u8]) -> Cow<'_, str> {
+    std::str::from_utf8(bytes)
+        .map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed)
+}
+
+/// How many of the words, joined by spaces, stay under `limit` characters.
+fn fitting<'a>(words: impl Iterator<Item = &'a str>, limit: usize) -> usize {
+    let mut joined = 0;
+    let mut n = 0;
+    for w in words {
+        joined += usize::from(n > 0) + w.chars().count();
+        if joined >= limit {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_are_cut_between_words() {
+        assert_eq!(quote(b"  short\n quote "), "short quote");
+        // 30 words of 4 letters: 149 characters joined, over the 145 kept
+        // whole. Words end at 4, 9, ..., 69: 14 of them end before the
+        // 70th character with a space after them; the last 14 likewise.
+        let words: Vec<String> = (0..30).map(|i| format!("w{i:03}")).collect();
+        let q = quote(words.join("\n").as_bytes());
+        assert_eq!(
+            q,
+            format!("{} … {}", words[..14].join(" "), words[16..].join(" "))
+        );
+        // A first word longer than a half is cut inside the word; the tail
+        // starts after the last space in the last 70 characters.
+        let long = "x".repeat(200);
+        assert_eq!(
+            quote(format!("{long} tail").as_bytes()),
+            format!("{} … tail", "x".repeat(70))
+        );
+        assert_eq!(
+            quote(format!("head {long}").as_bytes()),
+            format!("head … {}", "x".repeat(70))
+        );
+        assert_eq!(quote(b"\xff ok"), "\u{fffd} ok");
+    }
 
     #[test]
     fn control_characters_are_written_out() {
