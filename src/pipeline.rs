@@ -312,7 +312,10 @@ impl Pipeline {
         shown.dedup();
         let infos: Vec<DocInfo> = shown
             .par_iter()
-            .map(|&m| doc_info(corpus, m, &profiles[m.index()]))
+            .map(|&m| {
+                let (p, spans) = (&profiles[m.index()], &boilerplate.spans);
+                doc_info(corpus, m, p, &spans[m.index()])
+            })
             .collect();
         let docs: BTreeMap<DocId, DocInfo> =
             shown.into_iter().zip(infos).collect();
@@ -866,19 +869,46 @@ fn representative(
 /// Words shown from the start of a document.
 const OPENING_WORDS: usize = 12;
 
-/// What a report says of a document. Only the start of its text is
-/// decoded: on c100k of `../shared/bench`, decoding the whole text of
-/// every document shown, one after another, made the report stage take
-/// 0.27 s of a 3.4 s doc-level scan (0.09 s in parallel, from the start
-/// of each text).
-fn doc_info(corpus: &Corpus, doc: DocId, profile: &DocProfile) -> DocInfo {
-    let text = corpus.text_prefix(doc, OPENING_WORDS * OPENING_BYTES_PER_WORD);
+/// What a report says of a document. Its opening words are those after
+/// the boilerplate it starts with (a site's navigation, a "Skip to main
+/// content" line), so that copies from one site show their headlines and
+/// not the same menu. Only the start of its text is decoded: on c100k of
+/// `../shared/bench`, decoding the whole text of every document shown,
+/// one after another, made the report stage take 0.27 s of a 3.4 s
+/// doc-level scan (0.09 s in parallel, from the start of each text).
+fn doc_info(
+    corpus: &Corpus,
+    doc: DocId,
+    profile: &DocProfile,
+    boilerplate: &[boilerplate::Span],
+) -> DocInfo {
+    let from = after_leading(boilerplate, profile.tokens) as usize;
+    let text =
+        corpus.text_prefix(doc, from + OPENING_WORDS * OPENING_BYTES_PER_WORD);
     DocInfo {
         id: corpus.id(doc).to_string(),
         tokens: profile.tokens,
         bytes: u64::from(profile.bytes),
-        opening: opening(&text, OPENING_WORDS),
+        opening: opening(text.get(from..).unwrap_or_default(), OPENING_WORDS),
     }
+}
+
+/// The byte offset where a document's text starts after the recurring
+/// lines it opens with, one after another with no word between them; 0
+/// when it opens with text, or when boilerplate is all it has (a document
+/// is then shown by that). Lines taken as boilerplate by their context
+/// alone are shown: they are a headline between a menu and a byline as
+/// often as not.
+fn after_leading(spans: &[boilerplate::Span], tokens: u32) -> u32 {
+    let mut next = 0;
+    let mut end = 0;
+    for s in spans {
+        if s.tokens.0 != next || s.reason == boilerplate::Reason::Context {
+            break;
+        }
+        (next, end) = (s.tokens.1, s.end);
+    }
+    if next >= tokens { 0 } else { end }
 }
 
 /// Bytes of text [`opening`] looks at for each word it shows.
@@ -944,6 +974,36 @@ mod tests {
         }
         let mut positions = Positions::new(&text, &breaks);
         assert_eq!(positions.of(text.len()), (7, 16));
+    }
+
+    #[test]
+    fn openings_start_after_the_recurring_lines_a_document_opens_with() {
+        use boilerplate::{Reason, Span};
+        let span = |tokens: (u32, u32), end: u32, reason: Reason| Span {
+            line: 0,
+            tokens,
+            start: 0,
+            end,
+            template: None,
+            reason,
+        };
+        let recurring = Reason::Recurring;
+        let menu = [span((0, 4), 20, recurring), span((4, 9), 60, recurring)];
+        assert_eq!(after_leading(&menu, 100), 60);
+        // A word between two spans ends the run.
+        let gap = [span((0, 4), 20, recurring), span((5, 9), 60, recurring)];
+        assert_eq!(after_leading(&gap, 100), 20);
+        assert_eq!(after_leading(&gap[1..], 100), 0);
+        // A line taken by its context is shown, and so is what follows.
+        let context = [
+            span((0, 4), 20, recurring),
+            span((4, 9), 60, Reason::Context),
+            span((9, 12), 80, recurring),
+        ];
+        assert_eq!(after_leading(&context, 100), 20);
+        // A document of boilerplate alone is shown from its start.
+        assert_eq!(after_leading(&menu, 9), 0);
+        assert_eq!(after_leading(&[], 9), 0);
     }
 
     #[test]

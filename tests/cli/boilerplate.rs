@@ -237,3 +237,49 @@ clitest!(long_templates_are_cut_in_the_text_report_only, |dir, cmd| {
     assert!(line.ends_with("word399x"), "{line}");
     assert!(line.len() < 200, "{line}");
 });
+
+clitest!(
+    documents_are_shown_by_their_text_after_a_leading_menu,
+    |dir, cmd| {
+        // Every page opens with the site's menu; a cluster that showed each
+        // copy's opening words would show the menu twice.
+        let menu = "Skip to main content\nHome | News | Sports | Weather | Obituaries\n";
+        let story = "The public library will close at six on weekdays starting next month, \
+        the city said on Friday, after a review of visits found few readers after dark. \
+        Weekend hours stay the same, and the children's room keeps its late opening on Thursdays.";
+        let pages = [
+        ("a.txt", "Library hours change", story.to_string()),
+        ("b.txt", "Library to close earlier", story.replace("Friday", "Thursday")),
+        ("c.txt", "Road work on Elm Street", "Crews will repave Elm Street between Fourth and Ninth next week.".to_string()),
+        ("d.txt", "Harvest festival returns", "The festival drew crowds to the market square despite a cold rain.".to_string()),
+    ];
+        for (name, headline, body) in &pages {
+            dir.create(name, format!("{menu}\n{headline}\n\n{body}\n"));
+        }
+        let out =
+            cmd.args(["scan", "--no-passages", "-t", "0.5", "."]).stdout();
+        let shown: Vec<&str> =
+            out.lines().filter(|l| l.contains(" words  ")).collect();
+        assert_eq!(shown.len(), 2, "{out}");
+        for (line, headline) in shown
+            .iter()
+            .zip(["Library hours change", "Library to close earlier"])
+        {
+            let opening = line.split(" words  ").nth(1).unwrap();
+            assert!(opening.starts_with(headline), "{line}\n{out}");
+        }
+        // Without boilerplate detection the menu is all there is to see.
+        let out = dir
+            .command()
+            .args([
+                "scan",
+                "--no-passages",
+                "--no-boilerplate",
+                "-t",
+                "0.5",
+                ".",
+            ])
+            .stdout();
+        assert!(out.contains("words  Skip to main content Home"), "{out}");
+    }
+);
