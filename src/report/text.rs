@@ -272,8 +272,20 @@ fn write_check<W: io::Write>(
         }
         write_more(&mut w, duplicates.len(), SHOWN_PAIRS, paint)?;
         let shown = passages.len().min(budget);
+        let mut last = None;
         for &(r, swap) in &passages[..shown] {
-            write_passage(&mut w, report, r, paint, swap, View::Draft)?;
+            // The same span of the draft beside the same text in another
+            // index document (a wire story run by several outlets) is one
+            // finding: its quotes are shown once.
+            let (p, quotes) = (&r.passage, &r.quotes);
+            let (mine, theirs) =
+                if swap { (p.b, &quotes.0) } else { (p.a, &quotes.1) };
+            if last == Some((mine, theirs)) {
+                write_also(&mut w, report, r, paint, swap)?;
+            } else {
+                write_passage(&mut w, report, r, paint, swap, View::Draft)?;
+            }
+            last = Some((mine, theirs));
         }
         write_more(&mut w, passages.len(), shown, paint)?;
         budget -= shown;
@@ -336,11 +348,7 @@ fn write_passage<W: io::Write>(
     view: View,
 ) -> io::Result<()> {
     let p = &r.passage;
-    let kind = match p.kind {
-        PassageKind::Verbatim => "verbatim",
-        PassageKind::Near => "near",
-        PassageKind::Rewrite => "rewrite",
-    };
+    let kind = kind_name(p.kind);
     let (mut a, mut b) = ((p.a.doc, r.at.0), (p.b.doc, r.at.1));
     let (mut quote_a, mut quote_b) = (&r.quotes.0, &r.quotes.1);
     let mut words = p.words;
@@ -395,6 +403,42 @@ fn write_passage<W: io::Write>(
     let (quote_a, quote_b) = (visible(quote_a), visible(quote_b));
     writeln!(w, "    {}", paint.dim(&format!("“{quote_a}”")))?;
     writeln!(w, "    {}", paint.dim(&format!("“{quote_b}”")))
+}
+
+/// A passage of a check whose draft side and quotes are those of the
+/// passage written before it, beside another index document: where in
+/// that document, score and kind.
+fn write_also<W: io::Write>(
+    w: &mut W,
+    report: &Report,
+    r: &PassageReport,
+    paint: Paint,
+    swap: bool,
+) -> io::Result<()> {
+    let p = &r.passage;
+    let (doc, at, paragraph) = if swap {
+        (p.a.doc, r.at.0, r.paragraphs.0)
+    } else {
+        (p.b.doc, r.at.1, r.paragraphs.1)
+    };
+    let place =
+        format!("{} ¶{paragraph} {}:{}", id_of(report, doc), at.0, at.1);
+    writeln!(
+        w,
+        "    also {}  {} {}",
+        paint.id(&place),
+        paint.score(&format!("{:.4}", p.similarity)),
+        kind_name(p.kind),
+    )
+}
+
+/// How a passage's kind is written.
+fn kind_name(kind: PassageKind) -> &'static str {
+    match kind {
+        PassageKind::Verbatim => "verbatim",
+        PassageKind::Near => "near",
+        PassageKind::Rewrite => "rewrite",
+    }
 }
 
 /// The line that says how many of `total` items were not shown.

@@ -242,3 +242,48 @@ clitest!(
         assert_eq!(of_type(&out, "check")[0]["flagged"], 2);
     }
 );
+
+clitest!(a_draft_span_found_in_several_copies_is_quoted_once, |dir, cmd| {
+    // The article's second paragraph, run by three outlets under their own
+    // headlines and with other paragraphs of their own, and quoted by the
+    // draft.
+    let (article, _) = seed_halves();
+    let quoted: &str = article.lines().nth(1).unwrap();
+    let own = [
+        "The outlet's own introduction talks about the weather in the harbour town this week.",
+        "Farmers in the valley expect an early harvest after the warmest spring in twenty years.",
+        "A local choir will sing at the cathedral on Sunday to raise money for the new organ.",
+    ];
+    for (i, intro) in own.iter().enumerate() {
+        dir.create(&format!("index/{i}.txt"), format!("{intro}\n{quoted}\n"));
+    }
+    dir.create(
+        "draft.txt",
+        format!("Our reporter watched the talks from the press room downstairs.\n{quoted}\n"),
+    );
+    let args = ["check", "draft.txt", "-a", "index"];
+    let json = dir
+        .command()
+        .args(args)
+        .args(["--format", "json"])
+        .expect_code(1)
+        .stdout;
+    let passages = of_type(&json, "passage");
+    let mut docs: Vec<&str> =
+        passages.iter().map(|p| p["b"]["doc"].as_str().unwrap()).collect();
+    docs.sort_unstable();
+    assert_eq!(docs, ["index/0.txt", "index/1.txt", "index/2.txt"], "{json}");
+
+    let text = cmd.args(args).expect_code(1).stdout;
+    let opening: String =
+        quoted.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+    // Both quotes once: the draft's and the index's.
+    assert_eq!(text.matches(&opening).count(), 2, "{text}");
+    let also: Vec<&str> =
+        text.lines().filter(|l| l.trim_start().starts_with("also ")).collect();
+    assert_eq!(also.len(), 2, "{text}");
+    for (line, doc) in also.iter().zip(["index/1.txt", "index/2.txt"]) {
+        assert!(line.contains(&format!("{doc} ¶2 2:1")), "{line}");
+        assert!(line.ends_with("1.0000 verbatim"), "{line}");
+    }
+});
