@@ -241,6 +241,15 @@ fn write_check<W: io::Write>(
         let (draft, swap) = draft_of(r.passage.a.doc, r.passage.b.doc);
         found.entry(draft).or_default().1.push((r, swap));
     }
+    // In the draft's order, whichever side of each passage it is (a
+    // draft read after an index document is the passages' second side).
+    for (_, passages) in found.values_mut() {
+        passages.sort_by_key(
+            |&(r, swap)| {
+                if swap { r.passage.b } else { r.passage.a }
+            },
+        );
+    }
     let mut budget = SHOWN_PASSAGES;
     for (&draft, (duplicates, passages)) in &found {
         writeln!(

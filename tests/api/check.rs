@@ -274,3 +274,56 @@ fn an_index_copy_of_a_draft_counts_towards_boilerplate() {
         .collect();
     assert_eq!(spans, [(0, footer)]);
 }
+
+#[test]
+fn a_draft_read_after_the_index_is_reported_in_its_own_order() {
+    // The draft is the last document, so it is the second side of every
+    // passage. Its two quoted paragraphs, each in three index documents,
+    // are each quoted once, in the draft's order.
+    let first = "The Riverton council voted on Monday to approve a budget of 48 \
+                 million dollars for a new bridge over the Calder River, after \
+                 inspectors found cracked steel in the supports of the old span.";
+    let second = "The harvest festival returns to the market square this weekend \
+                  with music, pies and a parade of tractors through the old town.";
+    let intros = [
+        "Weather in the harbour town turned cold again this week.",
+        "Farmers in the valley expect an early harvest this year.",
+        "A local choir will sing at the cathedral on Sunday evening.",
+    ];
+    let index: Vec<String> =
+        intros.iter().map(|i| format!("{i}\n{second}\n{first}\n")).collect();
+    let draft = format!(
+        "Our reporter watched from the press room.\n{first}\n{second}\n"
+    );
+    let texts: Vec<(&str, &str)> = vec![
+        ("x", &index[0]),
+        ("y", &index[1]),
+        ("z", &index[2]),
+        ("draft", &draft),
+    ];
+    let report =
+        check(&texts, &[Role::Index, Role::Index, Role::Index, Role::Draft]);
+    assert_eq!(report.passages.len(), 6);
+    let mut out = Vec::new();
+    rehash::report::text::write(&mut out, &report, &Default::default())
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  ¶") || l.starts_with("    also"))
+        .collect();
+    assert_eq!(rows.len(), 6, "{out}");
+    // The draft's second line, then its third; each beside x, then also y, z.
+    for (row, start) in rows.iter().zip([
+        "¶2 2:5 ↔ x",
+        "also y",
+        "also z",
+        "¶3 3:5 ↔ x",
+        "also y",
+        "also z",
+    ]) {
+        assert!(row.trim_start().starts_with(start), "{row}\n{out}");
+    }
+    assert_eq!(out.matches("“Riverton council").count(), 2, "{out}");
+    assert_eq!(out.matches("“harvest festival").count(), 2, "{out}");
+}
