@@ -285,11 +285,12 @@ fn write_check<W: io::Write>(
         for &(r, swap) in &passages[..shown] {
             // The same span of the draft beside the same text in another
             // index document (a wire story run by several outlets) is one
-            // finding: its quotes are shown once.
+            // finding: its quotes are shown once. (A report made without
+            // quotes has none to compare: each passage is written whole.)
             let (p, quotes) = (&r.passage, &r.quotes);
             let (mine, theirs) =
                 if swap { (p.b, &quotes.0) } else { (p.a, &quotes.1) };
-            if last == Some((mine, theirs)) {
+            if !theirs.is_empty() && last == Some((mine, theirs)) {
                 write_also(&mut w, report, r, paint, swap)?;
             } else {
                 write_passage(&mut w, report, r, paint, swap, View::Draft)?;

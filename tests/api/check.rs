@@ -326,4 +326,18 @@ fn a_draft_read_after_the_index_is_reported_in_its_own_order() {
     }
     assert_eq!(out.matches("“Riverton council").count(), 2, "{out}");
     assert_eq!(out.matches("“harvest festival").count(), 2, "{out}");
+
+    // Made without quotes, passages have none to compare: each is written
+    // whole.
+    let corpus = Corpus::from_texts(texts.iter().copied());
+    let roles = [Role::Index, Role::Index, Role::Index, Role::Draft];
+    let report = Pipeline::new(Config::default())
+        .quotes(false)
+        .check_with_progress(&corpus, &roles, &NoProgress);
+    let mut out = Vec::new();
+    rehash::report::text::write(&mut out, &report, &Default::default())
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.lines().filter(|l| l.starts_with("  ¶")).count(), 6);
+    assert!(!out.contains("also"), "{out}");
 }
