@@ -213,8 +213,17 @@ fn write_passages<W: io::Write>(
             thousands((shown.len() - within) as u64)
         ))
     )?;
+    // As in a check: a span beside the same quote in several documents
+    // (a paragraph that several articles took) is quoted once.
+    let mut last = None;
     for r in shown.iter().take(SHOWN_PASSAGES) {
-        write_passage(w, report, r, paint, false, View::Scan)?;
+        let key = (r.passage.a, &r.quotes.1);
+        if !key.1.is_empty() && last == Some(key) {
+            write_also(w, report, r, paint, false, View::Scan)?;
+        } else {
+            write_passage(w, report, r, paint, false, View::Scan)?;
+        }
+        last = Some(key);
     }
     write_more(w, shown.len(), SHOWN_PASSAGES, paint)?;
     writeln!(w)
@@ -291,7 +300,7 @@ fn write_check<W: io::Write>(
             let (mine, theirs) =
                 if swap { (p.b, &quotes.0) } else { (p.a, &quotes.1) };
             if !theirs.is_empty() && last == Some((mine, theirs)) {
-                write_also(&mut w, report, r, paint, swap)?;
+                write_also(&mut w, report, r, paint, swap, View::Draft)?;
             } else {
                 write_passage(&mut w, report, r, paint, swap, View::Draft)?;
             }
@@ -415,15 +424,17 @@ fn write_passage<W: io::Write>(
     writeln!(w, "    {}", paint.dim(&format!("“{quote_b}”")))
 }
 
-/// A passage of a check whose draft side and quotes are those of the
-/// passage written before it, beside another index document: where in
-/// that document, score and kind.
+/// A passage whose first side (in a check, the draft's) and quotes are
+/// those of the passage written before it, beside another document:
+/// where in that document, score and kind; `a` is the other side when
+/// `swap`.
 fn write_also<W: io::Write>(
     w: &mut W,
     report: &Report,
     r: &PassageReport,
     paint: Paint,
     swap: bool,
+    view: View,
 ) -> io::Result<()> {
     let p = &r.passage;
     let (doc, at, paragraph) = if swap {
@@ -431,8 +442,11 @@ fn write_also<W: io::Write>(
     } else {
         (p.b.doc, r.at.1, r.paragraphs.1)
     };
-    let place =
-        format!("{} ¶{paragraph} {}:{}", id_of(report, doc), at.0, at.1);
+    let id = id_of(report, doc);
+    let place = match view {
+        View::Draft => format!("{id} ¶{paragraph} {}:{}", at.0, at.1),
+        View::Scan => format!("{id} {}:{}", at.0, at.1),
+    };
     writeln!(
         w,
         "    also {}  {} {}",

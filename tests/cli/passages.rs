@@ -159,3 +159,53 @@ clitest!(stricter_settings_find_fewer, |dir, cmd| {
         .expect_code(2);
     assert!(out.stderr.contains("passage min similarity must be in (0, 1]"));
 });
+
+clitest!(
+    a_span_beside_the_same_quote_in_several_documents_is_quoted_once,
+    |dir, cmd| {
+        // One paragraph of the seed taken by three articles with text of their
+        // own: passages 0–1, 0–2 and 1–2. The first two share their first side
+        // and quote, so the text report quotes them once.
+        let seed =
+            std::fs::read_to_string(fixture("seed-article.txt")).unwrap();
+        let taken = seed.lines().nth(1).unwrap();
+        let own = [
+            "The outlet's own introduction talks about the weather in the harbour town this week, with rain.",
+            "Farmers in the valley expect an early harvest after the warmest spring in twenty years of records.",
+            "A local choir will sing at the cathedral on Sunday to raise money for the new organ and its pipes.",
+        ];
+        for (i, intro) in own.iter().enumerate() {
+            dir.create(&format!("{i}.txt"), format!("{intro}\n{taken}\n"));
+        }
+        let json =
+            dir.command().args(["scan", "--format", "json", "."]).stdout();
+        assert!(of_type(&json, "duplicate").is_empty(), "{json}");
+        let passages = of_type(&json, "passage");
+        let sides: Vec<(&str, &str)> = passages
+            .iter()
+            .map(|p| {
+                (
+                    p["a"]["doc"].as_str().unwrap(),
+                    p["b"]["doc"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("./0.txt", "./1.txt"),
+            ("./0.txt", "./2.txt"),
+            ("./1.txt", "./2.txt"),
+        ];
+        assert_eq!(sides, expected, "{json}");
+
+        let text = cmd.args(["scan", "."]).stdout();
+        let opening: String =
+            taken.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+        // Quoted twice for 0–1 (also 2), twice for 1–2.
+        assert_eq!(text.matches(&opening).count(), 4, "{text}");
+        let also: Vec<&str> = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("also "))
+            .collect();
+        assert_eq!(also, ["    also ./2.txt 2:1  1.0000 verbatim"], "{text}");
+    }
+);
