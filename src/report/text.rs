@@ -10,7 +10,7 @@ use std::io;
 
 use super::{Check, Duplicate, DuplicateKind, PassageReport, Report};
 use crate::corpus::DocId;
-use crate::passage::PassageKind;
+use crate::passage::{PassageKind, Side};
 
 /// How to render the text report.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
@@ -213,17 +213,9 @@ fn write_passages<W: io::Write>(
             thousands((shown.len() - within) as u64)
         ))
     )?;
-    // As in a check: a span beside the same quote in several documents
-    // (a paragraph that several articles took) is quoted once.
     let mut last = None;
     for r in shown.iter().take(SHOWN_PASSAGES) {
-        let key = (r.passage.a, &r.quotes.1);
-        if !key.1.is_empty() && last == Some(key) {
-            write_also(w, report, r, paint, false, View::Scan)?;
-        } else {
-            write_passage(w, report, r, paint, false, View::Scan)?;
-        }
-        last = Some(key);
+        write_grouped(w, report, r, paint, false, View::Scan, &mut last)?;
     }
     write_more(w, shown.len(), SHOWN_PASSAGES, paint)?;
     writeln!(w)
@@ -292,19 +284,8 @@ fn write_check<W: io::Write>(
         let shown = passages.len().min(budget);
         let mut last = None;
         for &(r, swap) in &passages[..shown] {
-            // The same span of the draft beside the same text in another
-            // index document (a wire story run by several outlets) is one
-            // finding: its quotes are shown once. (A report made without
-            // quotes has none to compare: each passage is written whole.)
-            let (p, quotes) = (&r.passage, &r.quotes);
-            let (mine, theirs) =
-                if swap { (p.b, &quotes.0) } else { (p.a, &quotes.1) };
-            if !theirs.is_empty() && last == Some((mine, theirs)) {
-                write_also(&mut w, report, r, paint, swap, View::Draft)?;
-            } else {
-                write_passage(&mut w, report, r, paint, swap, View::Draft)?;
-            }
-            last = Some((mine, theirs));
+            let view = View::Draft;
+            write_grouped(&mut w, report, r, paint, swap, view, &mut last)?;
         }
         write_more(&mut w, passages.len(), shown, paint)?;
         budget -= shown;
@@ -354,6 +335,36 @@ enum View {
     /// In a check, under its draft's heading: paragraph and line:column of
     /// the draft's side, then the index document's.
     Draft,
+}
+
+/// The first side of a passage as written (`b` when swapped) and the
+/// other side's quote.
+type Shown<'r> = (Side, &'r str);
+
+/// One passage of a list, written in full, or as an `also` line when its
+/// first side and the other side's quote are those of the passage written
+/// before it (`last`): a span beside the same text in several documents
+/// (a wire story run by several outlets) is one finding, quoted once. A
+/// report made without quotes has none to compare, and each passage is
+/// written in full.
+fn write_grouped<'r, W: io::Write>(
+    w: &mut W,
+    report: &Report,
+    r: &'r PassageReport,
+    paint: Paint,
+    swap: bool,
+    view: View,
+    last: &mut Option<Shown<'r>>,
+) -> io::Result<()> {
+    let (p, quotes) = (&r.passage, &r.quotes);
+    let shown = if swap { (p.b, &*quotes.0) } else { (p.a, &*quotes.1) };
+    if !shown.1.is_empty() && *last == Some(shown) {
+        write_also(w, report, r, paint, swap, view)?;
+    } else {
+        write_passage(w, report, r, paint, swap, view)?;
+    }
+    *last = Some(shown);
+    Ok(())
 }
 
 /// One passage: where, score and kind, then both quotes; `b` first when
