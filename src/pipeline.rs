@@ -23,7 +23,8 @@ use crate::profile::{DocProfile, Profiler, template_text};
 use crate::report::text::{quote, utf8_lossy};
 use crate::report::{
     BoilerplateSpan, BoilerplateTemplate, Check, CheckSummary, Cluster,
-    DocInfo, Duplicate, DuplicateKind, Params, PassageReport, Report, Summary,
+    DocInfo, DraftFindings, Duplicate, DuplicateKind, Params, PassageReport,
+    Report, Summary,
 };
 use crate::shingle_df::{self, ShingleDf};
 use crate::tokenize::Tokenizer;
@@ -383,8 +384,11 @@ impl Pipeline {
                 .map(DocId)
                 .filter(|d| roles[d.index()] == Role::Draft)
                 .collect();
+            let findings =
+                draft_findings(&draft_ids, &duplicates, &passages, &profiles);
             Check {
                 drafts: draft_ids,
+                findings,
                 summary: CheckSummary {
                     drafts: count(Role::Draft) as u64,
                     index: count(Role::Index) as u64,
@@ -698,6 +702,64 @@ fn link_passages(duplicates: &mut [Duplicate], passages: &[PassageReport]) {
     }
 }
 
+/// What a check found for each of `drafts` (sorted) among `duplicates`
+/// and `passages`, whose other sides are index documents.
+fn draft_findings(
+    drafts: &[DocId],
+    duplicates: &[Duplicate],
+    passages: &[PassageReport],
+    profiles: &[DocProfile],
+) -> Vec<DraftFindings> {
+    let mut found: Vec<DraftFindings> = drafts
+        .iter()
+        .map(|&doc| DraftFindings {
+            doc,
+            bytes: u64::from(profiles[doc.index()].bytes),
+            near_duplicates: 0,
+            passages: 0,
+            covered_bytes: 0,
+            best_passage: None,
+            best_duplicate: None,
+        })
+        .collect();
+    let at = |doc: DocId| drafts.binary_search(&doc).ok();
+    let best = |x: Option<f64>, y: f64| Some(x.map_or(y, |x| x.max(y)));
+    for d in duplicates {
+        for i in [at(d.a), at(d.b)].into_iter().flatten() {
+            let f = &mut found[i];
+            f.near_duplicates += 1;
+            f.best_duplicate = best(f.best_duplicate, d.overlap.jaccard());
+        }
+    }
+    // Each draft's passage sides, merged where they overlap or touch.
+    let mut sides: Vec<(usize, u32, u32)> = Vec::new();
+    for r in passages {
+        let p = &r.passage;
+        for s in [p.a, p.b] {
+            if let Some(i) = at(s.doc) {
+                sides.push((i, s.start, s.end));
+                let f = &mut found[i];
+                f.passages += 1;
+                f.best_passage = best(f.best_passage, p.similarity);
+            }
+        }
+    }
+    sides.sort_unstable();
+    for run in sides.chunk_by(|x, y| x.0 == y.0) {
+        let mut covered = 0u64;
+        let mut end = 0u32;
+        for &(_, s, e) in run {
+            let s = s.max(end);
+            if e > s {
+                covered += u64::from(e - s);
+                end = e;
+            }
+        }
+        found[run[0].0].covered_bytes = covered;
+    }
+    found
+}
+
 /// Drops the items of `items` on every thread.
 fn drop_par<T: Send>(items: Vec<T>) {
     items.into_par_iter().for_each(drop);
@@ -1004,6 +1066,68 @@ mod tests {
         // A document of boilerplate alone is shown from its start.
         assert_eq!(after_leading(&menu, 9), 0);
         assert_eq!(after_leading(&[], 9), 0);
+    }
+
+    #[test]
+    fn draft_findings_count_links_and_merge_covered_spans() {
+        use crate::passage::{Passage, PassageKind, Side};
+        use crate::verify::Overlap;
+        let side = |doc: u32, start: u32, end: u32| Side {
+            doc: DocId(doc),
+            start,
+            end,
+        };
+        let passage = |a: Side, b: Side, similarity: f64| PassageReport {
+            id: 0,
+            passage: Passage {
+                a,
+                b,
+                similarity,
+                kind: PassageKind::Rewrite,
+                words: (6, 6),
+                matched: (6, 6),
+                trigrams: Overlap::default(),
+            },
+            at: ((1, 1), (1, 1)),
+            paragraphs: (1, 1),
+            quotes: (String::new(), String::new()),
+        };
+        let duplicate = |a: u32, b: u32, shared: u32| Duplicate {
+            a: DocId(a),
+            b: DocId(b),
+            kind: DuplicateKind::Near,
+            overlap: Overlap { shared, size_a: 10, size_b: 10 },
+            estimate: 0.0,
+            passages: Vec::new(),
+        };
+        // Drafts 0 and 2; documents 1 and 3 are the index.
+        let passages = [
+            passage(side(0, 10, 20), side(1, 0, 10), 0.5),
+            // Overlaps the first, then one that touches it, then one
+            // inside it: together 10..40.
+            passage(side(0, 15, 30), side(3, 0, 15), 0.7),
+            passage(side(0, 30, 40), side(3, 20, 30), 0.6),
+            passage(side(0, 12, 18), side(1, 40, 46), 0.9),
+            // Draft 2 is the second side.
+            passage(side(1, 5, 9), side(2, 50, 54), 0.8),
+        ];
+        let duplicates = [duplicate(0, 1, 8), duplicate(1, 2, 9)];
+        let mut profiles = vec![DocProfile::default(); 4];
+        profiles[0].bytes = 100;
+        profiles[2].bytes = 60;
+        let drafts = [DocId(0), DocId(2)];
+        let found = draft_findings(&drafts, &duplicates, &passages, &profiles);
+        let summary = |f: &DraftFindings| {
+            (f.doc, f.passages, f.covered_bytes, f.near_duplicates)
+        };
+        assert_eq!(summary(&found[0]), (DocId(0), 4, 30, 1));
+        assert_eq!(summary(&found[1]), (DocId(2), 1, 4, 1));
+        assert_eq!(found[0].best_passage, Some(0.9));
+        assert_eq!(found[1].best_passage, Some(0.8));
+        // Jaccard 8 / 12 and 9 / 11.
+        assert_eq!(found[0].best_duplicate, Some(8.0 / 12.0));
+        assert_eq!(found[1].best_duplicate, Some(9.0 / 11.0));
+        assert_eq!(found[0].covered(), 0.3);
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub enum Message<'a> {
     Boilerplate(BoilerplateMsg<'a>),
     /// One boilerplate line (or sentence) of one document.
     BoilerplateSpan(BoilerplateSpanMsg<'a>),
+    /// What a check found for one draft; only in the report of `rehash
+    /// check`, one for each draft, before the `check` record.
+    Draft(DraftMsg<'a>),
     /// What a check of drafts against an index looked at and found; only
     /// in the report of `rehash check`, just before the summary.
     Check(Cow<'a, CheckSummary>),
@@ -89,6 +92,27 @@ pub struct SideMsg<'a> {
     /// lines, or in a text without blank lines are its lines.
     #[serde(default)]
     pub paragraph: u32,
+}
+
+/// What a check found for one draft.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftMsg<'a> {
+    /// The draft's id.
+    pub doc: Cow<'a, str>,
+    /// Length of its text in bytes.
+    pub bytes: u64,
+    /// Near-duplicate documents of the index (exact copies included).
+    pub near_duplicates: u32,
+    /// Passages shared with the index.
+    pub passages: u32,
+    /// Share of the draft's text inside its passages, 4 decimals.
+    pub covered: f64,
+    /// Bytes of the draft's text inside its passages.
+    pub covered_bytes: u64,
+    /// The highest similarity of its passages, or null.
+    pub best_passage: Option<f64>,
+    /// The highest Jaccard similarity of its near-duplicates, or null.
+    pub best_duplicate: Option<f64>,
 }
 
 /// A document removed by `rehash clean`: which cluster, which document
@@ -296,6 +320,18 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             reason: s.reason,
         })
     });
+    let drafts = report.check.iter().flat_map(|c| &c.findings).map(move |f| {
+        Message::Draft(DraftMsg {
+            doc: id(f.doc),
+            bytes: f.bytes,
+            near_duplicates: f.near_duplicates,
+            passages: f.passages,
+            covered: round4(f.covered()),
+            covered_bytes: f.covered_bytes,
+            best_passage: f.best_passage.map(round4),
+            best_duplicate: f.best_duplicate.map(round4),
+        })
+    });
     let check =
         report.check.iter().map(|c| Message::Check(Cow::Borrowed(&c.summary)));
     let summary = std::iter::once(Message::Summary(SummaryMsg {
@@ -309,6 +345,7 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
         .chain(removed)
         .chain(passages)
         .chain(spans)
+        .chain(drafts)
         .chain(check)
         .chain(summary)
 }

@@ -49,12 +49,46 @@ pub struct Report {
 }
 
 /// The drafts of a check, and its totals.
-#[derive(Clone, Debug, Default, Eq, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Check {
     /// The drafts, in input order.
     pub drafts: Vec<DocId>,
+    /// What was found for each draft, in the order of `drafts`.
+    pub findings: Vec<DraftFindings>,
     /// Totals.
     pub summary: CheckSummary,
+}
+
+/// What a check found for one draft: how many links to the index, the
+/// strongest, and how much of the draft its passages cover.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DraftFindings {
+    /// The draft.
+    pub doc: DocId,
+    /// Length of its text in bytes.
+    pub bytes: u64,
+    /// Near-duplicate documents of the index (exact copies included).
+    pub near_duplicates: u32,
+    /// Passages shared with the index.
+    pub passages: u32,
+    /// Bytes of the draft's text inside at least one of its passages'
+    /// sides. An exact copy has no passages: see `best_duplicate`.
+    pub covered_bytes: u64,
+    /// The highest similarity of its passages.
+    pub best_passage: Option<f64>,
+    /// The highest Jaccard similarity of its near-duplicates.
+    pub best_duplicate: Option<f64>,
+}
+
+impl DraftFindings {
+    /// The share of the draft's text inside its passages.
+    pub fn covered(&self) -> f64 {
+        if self.bytes == 0 {
+            0.0
+        } else {
+            self.covered_bytes as f64 / self.bytes as f64
+        }
+    }
 }
 
 impl Check {

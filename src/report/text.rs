@@ -253,14 +253,25 @@ fn write_check<W: io::Write>(
     }
     let mut budget = SHOWN_PASSAGES;
     for (&draft, (duplicates, passages)) in &found {
+        // How much of the draft its passages cover: what an editor weighs
+        // first.
+        let covered = check
+            .findings
+            .iter()
+            .find(|f| f.doc == draft)
+            .filter(|f| f.passages > 0)
+            .map(|f| {
+                format!(" · {} of its text in passages", percent(f.covered()))
+            });
         writeln!(
             w,
             "{}",
             paint.bold(&format!(
-                "{} · {} · {}",
+                "{} · {} · {}{}",
                 id_of(report, draft),
                 count(duplicates.len() as u64, "near-duplicate"),
                 count(passages.len() as u64, "passage"),
+                covered.unwrap_or_default(),
             ))
         )?;
         for d in duplicates.iter().take(SHOWN_PAIRS) {
@@ -465,6 +476,20 @@ fn write_also<W: io::Write>(
         paint.score(&format!("{:.4}", p.similarity)),
         kind_name(p.kind),
     )
+}
+
+/// A share as a whole percentage, but never 0% or 100% when it is not
+/// exactly that: "1%" for a sliver, "99%" for all but one.
+fn percent(share: f64) -> String {
+    let p = (share * 100.0).round();
+    let p = if share > 0.0 && p == 0.0 {
+        1.0
+    } else if share < 1.0 && p == 100.0 {
+        99.0
+    } else {
+        p
+    };
+    format!("{p}%")
 }
 
 /// How a passage's kind is written.
@@ -758,6 +783,15 @@ mod tests {
         );
         // A right-to-left override, and an isolate.
         assert_eq!(visible("ab\u{202e}cd\u{2066}"), "ab\\u{202e}cd\\u{2066}");
+    }
+
+    #[test]
+    fn percentages_are_never_rounded_to_none_or_all() {
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.004), "1%");
+        assert_eq!(percent(0.6062), "61%");
+        assert_eq!(percent(0.996), "99%");
+        assert_eq!(percent(1.0), "100%");
     }
 
     #[test]

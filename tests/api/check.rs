@@ -304,6 +304,26 @@ fn a_draft_read_after_the_index_is_reported_in_its_own_order() {
     let report =
         check(&texts, &[Role::Index, Role::Index, Role::Index, Role::Draft]);
     assert_eq!(report.passages.len(), 6);
+    // The draft's findings: six passages over two spans of its text,
+    // each span counted once in what they cover.
+    let c = report.check.as_ref().unwrap();
+    assert_eq!(c.findings.len(), 1);
+    let f = c.findings[0];
+    assert_eq!((f.doc, f.bytes), (DocId(3), draft.len() as u64));
+    assert_eq!((f.near_duplicates, f.passages), (0, 6));
+    assert_eq!((f.best_passage, f.best_duplicate), (Some(1.0), None));
+    let spans: BTreeSet<(u32, u32)> = report
+        .passages
+        .iter()
+        .map(|r| (r.passage.b.start, r.passage.b.end))
+        .collect();
+    assert_eq!(spans.len(), 2);
+    let covered: u32 = spans.iter().map(|(s, e)| e - s).sum();
+    assert_eq!(f.covered_bytes, u64::from(covered));
+    for (s, e) in &spans {
+        let quoted = &draft[*s as usize..*e as usize];
+        assert!(first.contains(quoted) || second.contains(quoted), "{quoted}");
+    }
     let mut out = Vec::new();
     rehash::report::text::write(&mut out, &report, &Default::default())
         .unwrap();

@@ -63,8 +63,15 @@ clitest!(a_rewritten_draft_is_found_and_fails_the_check, |dir, cmd| {
     // Nothing but links of the draft, and no clusters.
     for (kind, _) in records(&out) {
         assert!(
-            ["passage", "boilerplate", "boilerplate_span", "check", "summary"]
-                .contains(&kind.as_str()),
+            [
+                "passage",
+                "boilerplate",
+                "boilerplate_span",
+                "draft",
+                "check",
+                "summary"
+            ]
+            .contains(&kind.as_str()),
             "{kind}"
         );
     }
@@ -74,10 +81,14 @@ clitest!(a_rewritten_draft_is_found_and_fails_the_check, |dir, cmd| {
         .args(["check", "draft.txt", "-a", "published"])
         .expect_code(1)
         .stdout;
-    assert!(
-        text.starts_with("draft.txt · 0 near-duplicates · 6 passages\n"),
-        "{text}"
+    // The heading says how much of the draft the passages cover, as the
+    // JSON report's draft record does.
+    let covered = of_type(&out, "draft")[0]["covered"].as_f64().unwrap();
+    let heading = format!(
+        "draft.txt · 0 near-duplicates · 6 passages · {}% of its text in passages\n",
+        (covered * 100.0).round()
     );
+    assert!(text.starts_with(&heading), "{text}");
     assert!(
         text.contains("  ¶4 4:31 ↔ published/article.txt ¶3 3:11  "),
         "{text}"
@@ -286,4 +297,74 @@ clitest!(a_draft_span_found_in_several_copies_is_quoted_once, |dir, cmd| {
         assert!(line.contains(&format!("{doc} ¶2 2:1")), "{line}");
         assert!(line.ends_with("1.0000 verbatim"), "{line}");
     }
+});
+
+clitest!(each_draft_has_a_record_of_its_findings, |dir, cmd| {
+    // One draft quotes a paragraph of the article; the other has nothing
+    // from the index.
+    let (article, _) = seed_halves();
+    let quoted: &str = article.lines().nth(1).unwrap();
+    dir.create("index/article.txt", &article);
+    let own = "Our reporter watched the talks from the press room downstairs.";
+    dir.create("a.txt", format!("{own}\n{quoted}\n"));
+    dir.create(
+        "b.txt",
+        "Farmers in the valley expect an early harvest after the warmest spring in twenty years.\n",
+    );
+    let args = ["check", "a.txt", "b.txt", "-a", "index"];
+    let json = dir
+        .command()
+        .args(args)
+        .args(["--format", "json"])
+        .expect_code(1)
+        .stdout;
+    let kinds: Vec<String> =
+        records(&json).into_iter().map(|(k, _)| k).collect();
+    let n = kinds.len();
+    assert_eq!(
+        kinds[n - 4..],
+        ["draft", "draft", "check", "summary"],
+        "{json}"
+    );
+    let drafts = of_type(&json, "draft");
+    let (a, b) = (&drafts[0], &drafts[1]);
+    assert_eq!(
+        (a["doc"].as_str(), b["doc"].as_str()),
+        (Some("a.txt"), Some("b.txt"))
+    );
+    // The quoted paragraph, from its first word to its last, is what the
+    // passage covers.
+    let text = dir.read("a.txt");
+    let passage = &of_type(&json, "passage")[0];
+    let side = if passage["a"]["doc"] == "a.txt" {
+        &passage["a"]
+    } else {
+        &passage["b"]
+    };
+    let (s, e) =
+        (side["start"].as_u64().unwrap(), side["end"].as_u64().unwrap());
+    assert!(quoted.contains(&text[s as usize..e as usize]));
+    assert_eq!(a["covered_bytes"].as_u64(), Some(e - s), "{a}");
+    assert_eq!(a["bytes"].as_u64(), Some(text.len() as u64));
+    let share = (e - s) as f64 / text.len() as f64;
+    assert!((a["covered"].as_f64().unwrap() - share).abs() < 1e-4, "{a}");
+    assert_eq!(
+        (a["passages"].as_u64(), a["near_duplicates"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(a["best_passage"].as_f64(), Some(1.0));
+    assert!(a["best_duplicate"].is_null());
+    // A draft with nothing found has its record too, with zeros.
+    assert_eq!(
+        (b["passages"].as_u64(), b["covered"].as_f64()),
+        (Some(0), Some(0.0))
+    );
+    assert!(b["best_passage"].is_null() && b["best_duplicate"].is_null());
+
+    let out = cmd.args(args).expect_code(1).stdout;
+    let heading = format!(
+        "a.txt · 0 near-duplicates · 1 passage · {}% of its text in passages",
+        (share * 100.0).round()
+    );
+    assert!(out.starts_with(&heading), "{out}");
 });
