@@ -1,6 +1,11 @@
 //! `rehash check`: drafts against an index, with an exit code to gate on.
 
-use crate::util::{fixture, of_type, records};
+use crate::util::{Dir, fixture, of_type, records};
+
+/// The JSON report of a check with `args`, which must find something.
+fn flagged_json(dir: &Dir, args: &[&str]) -> String {
+    dir.command().args(args).args(["--format", "json"]).expect_code(1).stdout
+}
 
 /// The seed article cut at its wire credit line: the article, and the
 /// recap that rewrites it.
@@ -273,12 +278,7 @@ clitest!(a_draft_span_found_in_several_copies_is_quoted_once, |dir, cmd| {
         format!("Our reporter watched the talks from the press room downstairs.\n{quoted}\n"),
     );
     let args = ["check", "draft.txt", "-a", "index"];
-    let json = dir
-        .command()
-        .args(args)
-        .args(["--format", "json"])
-        .expect_code(1)
-        .stdout;
+    let json = flagged_json(&dir, &args);
     let passages = of_type(&json, "passage");
     let mut docs: Vec<&str> =
         passages.iter().map(|p| p["b"]["doc"].as_str().unwrap()).collect();
@@ -312,12 +312,7 @@ clitest!(each_draft_has_a_record_of_its_findings, |dir, cmd| {
         "Farmers in the valley expect an early harvest after the warmest spring in twenty years.\n",
     );
     let args = ["check", "a.txt", "b.txt", "-a", "index"];
-    let json = dir
-        .command()
-        .args(args)
-        .args(["--format", "json"])
-        .expect_code(1)
-        .stdout;
+    let json = flagged_json(&dir, &args);
     let kinds: Vec<String> =
         records(&json).into_iter().map(|(k, _)| k).collect();
     let n = kinds.len();
