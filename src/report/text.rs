@@ -257,8 +257,9 @@ fn write_check<W: io::Write>(
         // first.
         let covered = check
             .findings
-            .iter()
-            .find(|f| f.doc == draft)
+            .binary_search_by_key(&draft, |f| f.doc)
+            .ok()
+            .map(|i| check.findings[i])
             .filter(|f| f.passages > 0)
             .map(|f| {
                 format!(" · {} of its text in passages", percent(f.covered()))
