@@ -23,8 +23,8 @@ use crate::profile::{DocProfile, Profiler, template_text};
 use crate::report::text::{quote, utf8_lossy};
 use crate::report::{
     BoilerplateSpan, BoilerplateTemplate, Check, CheckSummary, Cluster,
-    DocInfo, DraftFindings, Duplicate, DuplicateKind, Params, PassageReport,
-    Report, Summary,
+    DocInfo, DraftFindings, Duplicate, DuplicateKind, PairOverlap, Params,
+    PassageReport, Report, Summary,
 };
 use crate::shingle_df::{self, ShingleDf};
 use crate::tokenize::Tokenizer;
@@ -367,6 +367,7 @@ impl Pipeline {
         progress.stage("report", 0);
         let passages = passage_reports(corpus, passages, self.quotes);
         link_passages(&mut duplicates, &passages);
+        let overlaps = pair_overlaps(&passages, &profiles);
         let check = roles.map(|roles| {
             spans.retain(|s| roles[s.doc.index()] == Role::Draft);
             let used: std::collections::BTreeSet<u32> =
@@ -455,6 +456,7 @@ impl Pipeline {
             duplicates,
             clusters,
             passages,
+            overlaps,
             boilerplate: templates,
             boilerplate_spans: spans,
             ids,
@@ -731,13 +733,13 @@ fn draft_findings(
             f.best_duplicate = best(f.best_duplicate, d.overlap.jaccard());
         }
     }
-    // Each draft's passage sides, merged where they overlap or touch.
-    let mut sides: Vec<(usize, u32, u32)> = Vec::new();
+    // Each draft's passage sides.
+    let mut sides: Vec<(usize, (u32, u32))> = Vec::new();
     for r in passages {
         let p = &r.passage;
         for s in [p.a, p.b] {
             if let Some(i) = at(s.doc) {
-                sides.push((i, s.start, s.end));
+                sides.push((i, (s.start, s.end)));
                 let f = &mut found[i];
                 f.passages += 1;
                 f.best_passage = best(f.best_passage, p.similarity);
@@ -746,18 +748,65 @@ fn draft_findings(
     }
     sides.sort_unstable();
     for run in sides.chunk_by(|x, y| x.0 == y.0) {
-        let mut covered = 0u64;
-        let mut end = 0u32;
-        for &(_, s, e) in run {
-            let s = s.max(end);
-            if e > s {
-                covered += u64::from(e - s);
-                end = e;
-            }
-        }
-        found[run[0].0].covered_bytes = covered;
+        found[run[0].0].covered_bytes = covered(run.iter().map(|s| s.1));
     }
     found
+}
+
+/// For each pair of different documents with passages between them, the
+/// passages and how much of each document they cover.
+fn pair_overlaps(
+    passages: &[PassageReport],
+    profiles: &[DocProfile],
+) -> Vec<PairOverlap> {
+    let mut by_pair: Vec<(DocId, DocId, usize)> = passages
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.passage.a.doc != r.passage.b.doc)
+        .map(|(i, r)| (r.passage.a.doc, r.passage.b.doc, i))
+        .collect();
+    by_pair.sort_unstable();
+    by_pair
+        .chunk_by(|x, y| (x.0, x.1) == (y.0, y.1))
+        .map(|pair| {
+            let (a, b) = (pair[0].0, pair[0].1);
+            let of = |i: usize| &passages[i].passage;
+            let side = |f: fn(&passage::Passage) -> passage::Side| {
+                let mut spans: Vec<(u32, u32)> = pair
+                    .iter()
+                    .map(|&(.., i)| {
+                        let s = f(of(i));
+                        (s.start, s.end)
+                    })
+                    .collect();
+                spans.sort_unstable();
+                covered(spans.into_iter())
+            };
+            let bytes = |d: DocId| u64::from(profiles[d.index()].bytes);
+            PairOverlap {
+                a,
+                b,
+                passages: pair.iter().map(|&(.., i)| passages[i].id).collect(),
+                covered_bytes: (side(|p| p.a), side(|p| p.b)),
+                bytes: (bytes(a), bytes(b)),
+            }
+        })
+        .collect()
+}
+
+/// Bytes inside at least one of `spans`, `(start, end)` in order of
+/// start.
+fn covered(spans: impl Iterator<Item = (u32, u32)>) -> u64 {
+    let mut total = 0u64;
+    let mut end = 0u32;
+    for (s, e) in spans {
+        let s = s.max(end);
+        if e > s {
+            total += u64::from(e - s);
+            end = e;
+        }
+    }
+    total
 }
 
 /// Drops the items of `items` on every thread.

@@ -31,6 +31,8 @@ pub enum Message<'a> {
     Removed(RemovedMsg<'a>),
     /// A copied or rewritten passage.
     Passage(PassageMsg<'a>),
+    /// Two different documents that share passages.
+    Overlap(OverlapMsg<'a>),
     /// A recurring line or line template.
     Boilerplate(BoilerplateMsg<'a>),
     /// One boilerplate line (or sentence) of one document.
@@ -92,6 +94,26 @@ pub struct SideMsg<'a> {
     /// lines, or in a text without blank lines are its lines.
     #[serde(default)]
     pub paragraph: u32,
+}
+
+/// Two different documents that share passages, `a` first in input
+/// order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OverlapMsg<'a> {
+    /// Id of the earlier document.
+    pub a: Cow<'a, str>,
+    /// Id of the later document.
+    pub b: Cow<'a, str>,
+    /// Ids of the passages between them.
+    pub passages: Vec<u32>,
+    /// Share of `a`'s text inside its sides of the passages, 4 decimals.
+    pub covered_a: f64,
+    /// Share of `b`'s text inside its sides of the passages.
+    pub covered_b: f64,
+    /// Bytes of `a`'s text inside its sides of the passages.
+    pub covered_bytes_a: u64,
+    /// Bytes of `b`'s text inside its sides of the passages.
+    pub covered_bytes_b: u64,
 }
 
 /// What a check found for one draft.
@@ -311,6 +333,18 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             kind: r.kind,
         })
     });
+    let overlaps = report.overlaps.iter().map(move |o| {
+        let (covered_a, covered_b) = o.covered();
+        Message::Overlap(OverlapMsg {
+            a: id(o.a),
+            b: id(o.b),
+            passages: o.passages.clone(),
+            covered_a: round4(covered_a),
+            covered_b: round4(covered_b),
+            covered_bytes_a: o.covered_bytes.0,
+            covered_bytes_b: o.covered_bytes.1,
+        })
+    });
     let spans = report.boilerplate_spans.iter().map(move |s| {
         Message::BoilerplateSpan(BoilerplateSpanMsg {
             doc: id(s.doc),
@@ -344,6 +378,7 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
         .chain(clusters)
         .chain(removed)
         .chain(passages)
+        .chain(overlaps)
         .chain(spans)
         .chain(drafts)
         .chain(check)

@@ -31,6 +31,8 @@ pub struct Report {
     pub clusters: Vec<Cluster>,
     /// Copied and rewritten passages, by (document, start) of both sides.
     pub passages: Vec<PassageReport>,
+    /// Pairs of different documents that share passages, by `(a, b)`.
+    pub overlaps: Vec<PairOverlap>,
     /// Recurring lines and templates, most documents first.
     pub boilerplate: Vec<BoilerplateTemplate>,
     /// Boilerplate lines and sentences, by document and offset.
@@ -46,6 +48,35 @@ pub struct Report {
     /// For a clean, why each removed document was removed (see
     /// [`crate::clean::removals`]); empty otherwise.
     pub removals: Vec<crate::clean::Removal>,
+}
+
+/// Two different documents that share passages: which, and how much of
+/// each they cover.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct PairOverlap {
+    /// The earlier document.
+    pub a: DocId,
+    /// The later document.
+    pub b: DocId,
+    /// Ids of their passages.
+    pub passages: Vec<u32>,
+    /// Bytes of each document's text inside its sides of the passages
+    /// (overlaps counted once).
+    pub covered_bytes: (u64, u64),
+    /// Length of each document's text in bytes.
+    pub bytes: (u64, u64),
+}
+
+impl PairOverlap {
+    /// The share of each document's text inside the passages.
+    pub fn covered(&self) -> (f64, f64) {
+        let share =
+            |c: u64, n: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
+        (
+            share(self.covered_bytes.0, self.bytes.0),
+            share(self.covered_bytes.1, self.bytes.1),
+        )
+    }
 }
 
 /// The drafts of a check, and its totals.

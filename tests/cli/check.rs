@@ -70,6 +70,7 @@ clitest!(a_rewritten_draft_is_found_and_fails_the_check, |dir, cmd| {
         assert!(
             [
                 "passage",
+                "overlap",
                 "boilerplate",
                 "boilerplate_span",
                 "draft",

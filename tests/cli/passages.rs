@@ -209,3 +209,41 @@ clitest!(
         assert_eq!(also, ["    also ./2.txt 2:1  1.0000 verbatim"], "{text}");
     }
 );
+
+clitest!(a_truncated_copy_is_covered_by_its_passages, |dir, cmd| {
+    // The seed's first four paragraphs, republished alone: too little of
+    // the whole for a near-duplicate, all of it in passages.
+    let seed = std::fs::read_to_string(fixture("seed-article.txt")).unwrap();
+    let head: String =
+        seed.lines().take(4).map(|l| format!("{l}\n")).collect();
+    dir.create("a.txt", &seed);
+    dir.create("b.txt", &head);
+    let out =
+        cmd.args(["scan", "--format", "json", "a.txt", "b.txt"]).stdout();
+    assert!(of_type(&out, "duplicate").is_empty(), "{out}");
+    let overlaps = of_type(&out, "overlap");
+    assert_eq!(overlaps.len(), 1, "{out}");
+    let o = &overlaps[0];
+    assert_eq!(
+        (o["a"].as_str(), o["b"].as_str()),
+        (Some("a.txt"), Some("b.txt"))
+    );
+    let (a, b) =
+        (o["covered_a"].as_f64().unwrap(), o["covered_b"].as_f64().unwrap());
+    assert!(b > 0.9 && a < 0.5, "{o}");
+    let bytes = o["covered_bytes_b"].as_u64().unwrap() as f64;
+    assert!((bytes / head.len() as f64 - b).abs() < 1e-4, "{o}");
+    // Its passages are those between the two documents.
+    let between: Vec<u64> = of_type(&out, "passage")
+        .iter()
+        .filter(|p| p["a"]["doc"] != p["b"]["doc"])
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect();
+    let listed: Vec<u64> = o["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect();
+    assert_eq!(listed, between);
+});

@@ -18,6 +18,7 @@ enum Record {
     Duplicate(Duplicate),
     Cluster(Cluster),
     Passage(Passage),
+    Overlap(Overlap),
     Boilerplate(Boilerplate),
     BoilerplateSpan(BoilerplateSpan),
     Summary(Summary),
@@ -49,6 +50,18 @@ struct Passage {
     words_b: u32,
     matched_a: u32,
     matched_b: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Overlap {
+    a: String,
+    b: String,
+    passages: Vec<u32>,
+    covered_a: f64,
+    covered_b: f64,
+    covered_bytes_a: u64,
+    covered_bytes_b: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,6 +203,8 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
     let (mut templates, mut spans, mut span_bytes) = (0u64, 0u64, 0u64);
     let mut passages = 0u64;
     let mut passage_docs = std::collections::HashMap::new();
+    let mut passage_sides = std::collections::HashMap::new();
+    let mut overlaps: Vec<(String, String)> = Vec::new();
     let mut listed: Vec<(String, String, Vec<u32>)> = Vec::new();
     let texts: std::collections::HashMap<String, String> = dir
         .read("c.jsonl")
@@ -327,6 +342,35 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
                 if p.kind == "verbatim" {
                     assert_eq!(p.jaccard, 1.0);
                 }
+                let sides = ((p.a.start, p.a.end), (p.b.start, p.b.end));
+                passage_sides.insert(p.id, sides);
+            }
+            Record::Overlap(o) => {
+                order.push(2);
+                assert!(o.a < o.b, "a before b: {o:?}");
+                overlaps.push((o.a.clone(), o.b.clone()));
+                // Each side's bytes in the passages, overlaps once, as a
+                // bitmap over the text.
+                for (doc, covered, bytes, first) in [
+                    (&o.a, o.covered_a, o.covered_bytes_a, true),
+                    (&o.b, o.covered_b, o.covered_bytes_b, false),
+                ] {
+                    let text = &texts[doc];
+                    let mut inside = vec![false; text.len()];
+                    for id in &o.passages {
+                        assert_eq!(
+                            passage_docs[id],
+                            (o.a.clone(), o.b.clone())
+                        );
+                        let (a, b) = passage_sides[id];
+                        let (s, e) = if first { a } else { b };
+                        inside[s..e].iter_mut().for_each(|x| *x = true);
+                    }
+                    let n = inside.iter().filter(|&&x| x).count() as u64;
+                    assert_eq!(bytes, n, "{o:?}");
+                    let share = n as f64 / text.len() as f64;
+                    assert!((covered - share).abs() < 1e-4, "{o:?}");
+                }
             }
             Record::Summary(_) => order.push(4),
         }
@@ -340,6 +384,14 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
     assert_eq!(summary.passages, passages);
     assert!(summary.passage_candidates >= passages);
     assert!(summary.passage_windows > summary.passage_oversized_buckets);
+    // One overlap record for each pair of different documents with
+    // passages, in order.
+    let mut pairs: Vec<(String, String)> =
+        passage_docs.values().filter(|(a, b)| a != b).cloned().collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    assert!(!pairs.is_empty());
+    assert_eq!(overlaps, pairs);
     for (a, b, ids) in listed {
         for id in ids {
             assert_eq!(
