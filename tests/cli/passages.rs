@@ -2,6 +2,12 @@
 
 use crate::util::{fixture, of_type, summary};
 
+/// The `passages` ids a record lists.
+fn passage_ids(record: &serde_json::Value) -> Vec<u64> {
+    let ids = record["passages"].as_array().unwrap();
+    ids.iter().map(|v| v.as_u64().unwrap()).collect()
+}
+
 /// `(a line, b line, kind)` of every passage.
 fn lines(stdout: &str) -> Vec<(u64, u64, String)> {
     of_type(stdout, "passage")
@@ -99,12 +105,7 @@ clitest!(duplicate_records_list_their_passages, |dir, cmd| {
         .args(["scan", "--format", "json", "-t", "0.5", "a.txt", "b.txt"])
         .stdout();
     let dup = &of_type(&out, "duplicate")[0];
-    let ids: Vec<u64> = dup["passages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let ids = passage_ids(dup);
     let passages = of_type(&out, "passage");
     assert!(!ids.is_empty());
     assert_eq!(
@@ -239,11 +240,6 @@ clitest!(a_truncated_copy_is_covered_by_its_passages, |dir, cmd| {
         .filter(|p| p["a"]["doc"] != p["b"]["doc"])
         .map(|p| p["id"].as_u64().unwrap())
         .collect();
-    let listed: Vec<u64> = o["passages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_u64().unwrap())
-        .collect();
+    let listed = passage_ids(o);
     assert_eq!(listed, between);
 });
