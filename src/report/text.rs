@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
 
-use super::{Check, Duplicate, DuplicateKind, PassageReport, Report};
+use super::{
+    Check, Duplicate, DuplicateKind, PairOverlap, PassageReport, Report,
+};
 use crate::corpus::DocId;
 use crate::passage::{PassageKind, Side};
 
@@ -169,6 +171,7 @@ pub fn write<W: io::Write>(
         writeln!(w)?;
     }
     write_passages(&mut w, report, paint)?;
+    write_partial_copies(&mut w, report, paint)?;
     write_boilerplate(&mut w, report, paint)?;
     write_summary(&mut w, report, paint)?;
     w.flush()
@@ -218,6 +221,75 @@ fn write_passages<W: io::Write>(
         write_grouped(w, report, r, paint, false, View::Scan, &mut last)?;
     }
     write_more(w, shown.len(), SHOWN_PASSAGES, paint)?;
+    writeln!(w)
+}
+
+/// Documents whose passages with another cover at least this share of
+/// one of them, when the two are not in one cluster, are listed as
+/// copies below the threshold: truncated or heavily edited copies.
+const PARTIAL_COPY_COVERED: f64 = 0.5;
+
+/// Copies below the threshold listed in the text report; the JSON report
+/// has every pair's `overlap` record.
+const SHOWN_PARTIAL_COPIES: usize = 20;
+
+/// Pairs of documents that are not in one cluster but one of which is
+/// mostly in their passages, most covered first.
+fn write_partial_copies<W: io::Write>(
+    w: &mut W,
+    report: &Report,
+    paint: Paint,
+) -> io::Result<()> {
+    // Two members of one cluster are reported as copies already, whether
+    // or not they are a near-duplicate pair themselves.
+    let cluster_of: BTreeMap<DocId, u32> = report
+        .clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(move |&m| (m, c.id)))
+        .collect();
+    let together = |o: &PairOverlap| {
+        cluster_of.get(&o.a).is_some_and(|c| cluster_of.get(&o.b) == Some(c))
+    };
+    let most = |o: &PairOverlap| {
+        let (a, b) = o.covered();
+        a.max(b)
+    };
+    let mut found: Vec<&PairOverlap> = report
+        .overlaps
+        .iter()
+        .filter(|o| !together(o))
+        .filter(|o| most(o) >= PARTIAL_COPY_COVERED)
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    found.sort_by(|x, y| {
+        most(y).total_cmp(&most(x)).then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    let pairs = match found.len() {
+        1 => "1 pair of documents".to_string(),
+        n => format!("{} pairs of documents", thousands(n as u64)),
+    };
+    writeln!(
+        w,
+        "{}",
+        paint.bold(&format!(
+            "copies below the threshold · {pairs} in no cluster together, half of one or more in their passages"
+        ))
+    )?;
+    for o in found.iter().take(SHOWN_PARTIAL_COPIES) {
+        let (a, b) = o.covered();
+        writeln!(
+            w,
+            "  {} ↔ {}  covered {}/{}  ({})",
+            paint.id(&id_of(report, o.a)),
+            paint.id(&id_of(report, o.b)),
+            paint.score(&format!("{a:.2}")),
+            paint.score(&format!("{b:.2}")),
+            count(o.passages.len() as u64, "passage"),
+        )?;
+    }
+    write_more(w, found.len(), SHOWN_PARTIAL_COPIES, paint)?;
     writeln!(w)
 }
 

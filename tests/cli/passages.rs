@@ -242,4 +242,15 @@ clitest!(a_truncated_copy_is_covered_by_its_passages, |dir, cmd| {
         .collect();
     let listed = passage_ids(o);
     assert_eq!(listed, between);
+    // The text report lists the pair as a copy below the threshold.
+    let text = dir.command().args(["scan", "a.txt", "b.txt"]).stdout();
+    let section = "copies below the threshold · 1 pair of documents in no cluster together";
+    assert!(text.contains(section), "{text}");
+    let line = format!("  a.txt ↔ b.txt  covered {a:.2}/{b:.2}  (");
+    assert!(text.contains(&line), "{text}");
+    // Not when the two are near-duplicates (a threshold low enough).
+    let text =
+        dir.command().args(["scan", "-t", "0.2", "a.txt", "b.txt"]).stdout();
+    assert!(text.contains("cluster 1 · 2 documents"), "{text}");
+    assert!(!text.contains("copies below the threshold"), "{text}");
 });
