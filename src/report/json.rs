@@ -251,12 +251,7 @@ pub struct SummaryMsg<'a> {
 /// Strings
 /// borrow from the report.
 pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
-    let mut cluster_of = vec![0u32; report.ids.len()];
-    for c in &report.clusters {
-        for &m in &c.members {
-            cluster_of[m.index()] = c.id;
-        }
-    }
+    let cluster_of = report.cluster_ids();
     let id = |d: crate::corpus::DocId| Cow::Borrowed(report.id(d));
     let diagnostics = report
         .diagnostics

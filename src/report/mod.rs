@@ -348,4 +348,16 @@ impl Report {
     pub fn id(&self, doc: DocId) -> &str {
         &self.ids[doc.index()]
     }
+
+    /// Each document's cluster id, indexed by [`DocId`]; 0 for a document
+    /// in no cluster.
+    pub fn cluster_ids(&self) -> Vec<u32> {
+        let mut of = vec![0u32; self.ids.len()];
+        for c in &self.clusters {
+            for &m in &c.members {
+                of[m.index()] = c.id;
+            }
+        }
+        of
+    }
 }

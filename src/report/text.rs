@@ -242,13 +242,10 @@ fn write_partial_copies<W: io::Write>(
 ) -> io::Result<()> {
     // Two members of one cluster are reported as copies already, whether
     // or not they are a near-duplicate pair themselves.
-    let cluster_of: BTreeMap<DocId, u32> = report
-        .clusters
-        .iter()
-        .flat_map(|c| c.members.iter().map(move |&m| (m, c.id)))
-        .collect();
+    let cluster_of = report.cluster_ids();
     let together = |o: &PairOverlap| {
-        cluster_of.get(&o.a).is_some_and(|c| cluster_of.get(&o.b) == Some(c))
+        let c = cluster_of[o.a.index()];
+        c != 0 && cluster_of[o.b.index()] == c
     };
     let most = |o: &PairOverlap| {
         let (a, b) = o.covered();
