@@ -388,7 +388,6 @@ impl Pipeline {
             let findings =
                 draft_findings(&draft_ids, &duplicates, &passages, &profiles);
             Check {
-                drafts: draft_ids,
                 findings,
                 summary: CheckSummary {
                     drafts: count(Role::Draft) as u64,

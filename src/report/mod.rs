@@ -70,8 +70,6 @@ pub struct PairOverlap {
 impl PairOverlap {
     /// The share of each document's text inside the passages.
     pub fn covered(&self) -> (f64, f64) {
-        let share =
-            |c: u64, n: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
         (
             share(self.covered_bytes.0, self.bytes.0),
             share(self.covered_bytes.1, self.bytes.1),
@@ -79,12 +77,16 @@ impl PairOverlap {
     }
 }
 
+/// `part` of `whole` bytes as a share; 0 of an empty text.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+}
+
 /// The drafts of a check, and its totals.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Check {
-    /// The drafts, in input order.
-    pub drafts: Vec<DocId>,
-    /// What was found for each draft, in the order of `drafts`.
+    /// What was found for each draft, one for every draft, in input
+    /// order.
     pub findings: Vec<DraftFindings>,
     /// Totals.
     pub summary: CheckSummary,
@@ -114,18 +116,20 @@ pub struct DraftFindings {
 impl DraftFindings {
     /// The share of the draft's text inside its passages.
     pub fn covered(&self) -> f64 {
-        if self.bytes == 0 {
-            0.0
-        } else {
-            self.covered_bytes as f64 / self.bytes as f64
-        }
+        share(self.covered_bytes, self.bytes)
     }
 }
 
 impl Check {
+    /// What was found for `doc`, when it is a draft.
+    pub fn findings_of(&self, doc: DocId) -> Option<&DraftFindings> {
+        let i = self.findings.binary_search_by_key(&doc, |f| f.doc).ok()?;
+        Some(&self.findings[i])
+    }
+
     /// True when `doc` is a draft.
     pub fn is_draft(&self, doc: DocId) -> bool {
-        self.drafts.binary_search(&doc).is_ok()
+        self.findings_of(doc).is_some()
     }
 }
 

@@ -324,13 +324,8 @@ fn write_check<W: io::Write>(
     for (&draft, (duplicates, passages)) in &found {
         // How much of the draft its passages cover: what an editor weighs
         // first.
-        let covered = check
-            .findings
-            .binary_search_by_key(&draft, |f| f.doc)
-            .ok()
-            .map(|i| check.findings[i])
-            .filter(|f| f.passages > 0)
-            .map(|f| {
+        let covered =
+            check.findings_of(draft).filter(|f| f.passages > 0).map(|f| {
                 format!(" · {} of its text in passages", percent(f.covered()))
             });
         writeln!(
