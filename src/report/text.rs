@@ -1,6 +1,9 @@
 //! The readable report. A scan's: clusters with their members and scored
-//! pairs, passages, boilerplate, then totals. A check's: each draft with
-//! findings, its near-duplicates and passages in the index, then totals.
+//! pairs, passages (a span beside the same quote in several documents
+//! quoted once), copies below the threshold (from the pairs' overlaps),
+//! boilerplate, then totals. A check's: each draft with findings, the
+//! share of it in passages, its near-duplicates and passages in the
+//! index, then totals.
 //! Also how any text meant for a reader shows input strings ([`visible`])
 //! and counts ([`count`], [`thousands`]): stderr messages use them too.
 
