@@ -400,8 +400,9 @@ fn end_to_end(c: &mut Criterion) {
     g.finish();
 }
 
-/// `rehash clean` after its scan: the removals, and the kept documents
-/// written with their boilerplate stripped.
+/// `rehash clean` after its scan: the removals (near-duplicates, and with
+/// `--drop-covered` documents covered by passages too), and the kept
+/// documents written with their boilerplate stripped.
 fn clean(c: &mut Criterion) {
     let mut g = c.benchmark_group("clean");
     for docs in SIZES {
@@ -415,10 +416,25 @@ fn clean(c: &mut Criterion) {
             BenchmarkId::new("removals", docs),
             &docs,
             |b, _| {
-                b.iter(|| black_box(rehash::clean::removals(&report).len()))
+                b.iter(|| {
+                    black_box(rehash::clean::removals(&report, None).len())
+                })
             },
         );
-        let removals = rehash::clean::removals(&report);
+        // With --drop-covered: the report has passages and overlaps.
+        let with_passages = Pipeline::new(Config::default()).run(&corpus);
+        g.bench_with_input(
+            BenchmarkId::new("removals_covered", docs),
+            &docs,
+            |b, _| {
+                b.iter(|| {
+                    let removals =
+                        rehash::clean::removals(&with_passages, Some(0.8));
+                    black_box(removals.len())
+                })
+            },
+        );
+        let removals = rehash::clean::removals(&report, None);
         g.throughput(Throughput::Bytes(bytes(&texts)));
         g.bench_with_input(BenchmarkId::new("write", docs), &docs, |b, _| {
             b.iter(|| {

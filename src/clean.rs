@@ -4,38 +4,81 @@
 //! A scan's clusters say which documents to keep (the representatives,
 //! by `--keep`, and every document in no cluster); its boilerplate spans
 //! say what to strip. [`removals`] gives each removed document the kept
-//! one and the verified pair that tie it to its cluster; [`write_kept`]
-//! writes the kept documents as JSON Lines, a record of the input kept
-//! byte for byte except for its text.
+//! one and the verified pair that tie it to its cluster, and with
+//! `--drop-covered` removes the documents that a kept document's copied
+//! passages cover (see [`covered`]); [`write_kept`] writes the kept
+//! documents as JSON Lines, a record of the input kept byte for byte
+//! except for its text.
 
+use std::cmp::Reverse;
 use std::io;
 
 use rayon::prelude::*;
 
+use crate::config::Keep;
 use crate::corpus::{Corpus, DocId};
-use crate::report::{DuplicateKind, Report};
+use crate::passage::{Passage, PassageKind, Side};
+use crate::report::{BoilerplateSpan, DuplicateKind, Report};
 
-/// Why a document was removed.
+/// A document left out of the cleaned corpus, and why.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Removal {
     /// The removed document.
     pub doc: DocId,
-    /// Its cluster's id.
-    pub cluster: u32,
-    /// The cluster's representative, which is kept.
+    /// The document kept in its place: its cluster's representative, or
+    /// the document whose passages cover it.
     pub kept: DocId,
-    /// The document of its closest verified pair: the representative when
-    /// the two were compared, else the one most similar to it.
+    /// The document it was matched with: of a near-duplicate, the other
+    /// document of its closest verified pair (the representative when the
+    /// two were compared); of a covered document, the one that covers it.
     pub matched: DocId,
-    /// The pair's exact Jaccard similarity.
-    pub similarity: f64,
-    /// Exact or near.
-    pub kind: DuplicateKind,
+    /// Why it was removed.
+    pub reason: Reason,
+}
+
+/// Why a document was removed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Reason {
+    /// A member of a near-duplicate cluster that is not its
+    /// representative.
+    Duplicate {
+        /// The cluster's id.
+        cluster: u32,
+        /// The matched pair's exact Jaccard similarity.
+        similarity: f64,
+        /// Exact or near.
+        kind: DuplicateKind,
+    },
+    /// Copied passages (`verbatim` or `near`) shared with one kept
+    /// document cover at least the share asked for of its text outside
+    /// boilerplate: a truncated or edited copy below the similarity
+    /// threshold.
+    Covered {
+        /// Index of the pair's [`crate::report::PairOverlap`] in the
+        /// report's overlaps.
+        overlap: usize,
+        /// The share of its text outside boilerplate that the passages
+        /// cover.
+        covered: f64,
+    },
+}
+
+/// The documents `report` leaves out, in input order: every cluster
+/// member that is not its representative, and with `min_covered`, every
+/// other document that the copied passages of one kept document cover
+/// (see [`covered`]).
+pub fn removals(report: &Report, min_covered: Option<f64>) -> Vec<Removal> {
+    let mut removed = duplicates(report);
+    if let Some(min) = min_covered {
+        removed.extend(covered(report, &removed, min));
+        removed.sort_unstable_by_key(|r| r.doc);
+    }
+    removed
 }
 
 /// One [`Removal`] per cluster member that is not its representative, in
 /// input order.
-pub fn removals(report: &Report) -> Vec<Removal> {
+fn duplicates(report: &Report) -> Vec<Removal> {
     let n = report.ids.len();
     let mut cluster_of = vec![(0u32, DocId(u32::MAX)); n];
     for c in &report.clusters {
@@ -73,14 +116,274 @@ pub fn removals(report: &Report) -> Vec<Removal> {
             let (_, similarity, matched, kind) = best[i]?;
             (cluster != 0).then_some(Removal {
                 doc: DocId(i as u32),
-                cluster,
                 kept,
                 matched,
-                similarity,
-                kind,
+                reason: Reason::Duplicate { cluster, similarity, kind },
             })
         })
         .collect()
+}
+
+/// The documents, of those `duplicates` leaves, that copied passages with
+/// one kept document cover: at least `min` of the bytes of their text
+/// outside boilerplate, in input order.
+///
+/// Only `verbatim` and `near` passages count: a rewrite is a text of its
+/// own. Of two documents that cover each other, the one `--keep` prefers
+/// stays (the earlier, or the longer). A document covered by several is
+/// removed when one of them stays, which is decided first; where
+/// documents cover each other in a ring, the ring's first by `--keep`
+/// stays unless a document outside the ring covers it. A document is
+/// compared only with documents no cluster removes, so that what it is
+/// removed for is in the cleaned corpus.
+pub fn covered(
+    report: &Report,
+    duplicates: &[Removal],
+    min: f64,
+) -> Vec<Removal> {
+    let n = report.ids.len();
+    let mut gone = vec![false; n];
+    for r in duplicates {
+        gone[r.doc.index()] = true;
+    }
+    let spans = spans_of(report);
+    let longest = report.params.keep == Keep::Longest;
+    // Whether `x` stays rather than `y` when they cover each other.
+    let prefer = |x: (DocId, u64), y: (DocId, u64)| {
+        if longest {
+            (x.1, Reverse(x.0)) > (y.1, Reverse(y.0))
+        } else {
+            x.0 < y.0
+        }
+    };
+    let mut edges: Vec<Edge> = Vec::new();
+    for (i, o) in report.overlaps.iter().enumerate() {
+        if gone[o.a.index()] || gone[o.b.index()] {
+            continue;
+        }
+        let share = |doc: DocId, side: fn(&Passage) -> Side, bytes: u64| {
+            let mut sides: Vec<(u32, u32)> = o
+                .passages
+                .iter()
+                .filter_map(|&id| report.passage(id))
+                .map(|p| &p.passage)
+                .filter(|p| p.kind != PassageKind::Rewrite)
+                .map(|p| (side(p).start, side(p).end))
+                .collect();
+            sides.sort_unstable();
+            let boilerplate =
+                &report.boilerplate_spans[spans[doc.index()].clone()];
+            outside_share(&sides, boilerplate, bytes)
+        };
+        let a = (o.a, o.bytes.0);
+        let b = (o.b, o.bytes.1);
+        let cover = (share(o.a, |p| p.a, a.1), share(o.b, |p| p.b, b.1));
+        for (x, y, covered, other) in
+            [(a, b, cover.0, cover.1), (b, a, cover.1, cover.0)]
+        {
+            if covered >= min && !(other >= min && prefer(x, y)) {
+                edges.push(Edge {
+                    doc: x.0,
+                    by: y.0,
+                    overlap: i,
+                    covered,
+                    bytes: x.1,
+                });
+            }
+        }
+    }
+    edges.sort_unstable_by_key(|e| (e.doc, e.by));
+    let mut order: Vec<(DocId, u64)> = edges
+        .chunk_by(|x, y| x.doc == y.doc)
+        .map(|g| (g[0].doc, g[0].bytes))
+        .collect();
+    if longest {
+        order.sort_unstable_by_key(|&(d, bytes)| (Reverse(bytes), d));
+    }
+    let order: Vec<DocId> = order.into_iter().map(|(d, _)| d).collect();
+    resolve(&edges, n, &order)
+}
+
+/// That document `doc` should go if document `by` stays.
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    doc: DocId,
+    by: DocId,
+    /// Index of their overlap.
+    overlap: usize,
+    /// The share of `doc` covered.
+    covered: f64,
+    /// Length of `doc`'s text.
+    bytes: u64,
+}
+
+/// Which documents with `edges` (sorted by document, then `by`) go: a
+/// document goes if a document it should yield to stays, and is decided
+/// once those are. Where documents yield to each other in a ring, the
+/// ring's first document by `order` is decided first, the undecided ones
+/// it yields to taken as not staying. Documents without edges stay.
+fn resolve(edges: &[Edge], n: usize, order: &[DocId]) -> Vec<Removal> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Open,
+        Stays,
+        Goes(usize),
+    }
+    let groups: Vec<(DocId, std::ops::Range<usize>)> = {
+        let mut at = 0;
+        edges
+            .chunk_by(|x, y| x.doc == y.doc)
+            .map(|g| {
+                at += g.len();
+                (g[0].doc, at - g.len()..at)
+            })
+            .collect()
+    };
+    let mut group_of = vec![u32::MAX; n];
+    for (g, (doc, _)) in groups.iter().enumerate() {
+        group_of[doc.index()] = g as u32;
+    }
+    let group = |d: DocId| {
+        Some(group_of[d.index()] as usize).filter(|&g| g != u32::MAX as usize)
+    };
+    let mut state = vec![State::Open; groups.len()];
+    // Per group, how many of its documents to yield to are open; and who
+    // yields to each group.
+    let mut open = vec![0usize; groups.len()];
+    let mut yields: Vec<(usize, usize)> = Vec::new();
+    for (g, (_, range)) in groups.iter().enumerate() {
+        for e in &edges[range.clone()] {
+            if let Some(t) = group(e.by) {
+                open[g] += 1;
+                yields.push((t, g));
+            }
+        }
+    }
+    yields.sort_unstable();
+    let mut ready: Vec<usize> =
+        (0..groups.len()).filter(|&g| open[g] == 0).collect();
+    let mut rank = vec![usize::MAX; groups.len()];
+    for (i, &d) in order.iter().enumerate() {
+        if let Some(g) = group(d) {
+            rank[g] = i;
+        }
+    }
+    let mut next = 0; // in `order`
+    // A document's place on the path followed into a ring.
+    let mut step = vec![usize::MAX; groups.len()];
+    loop {
+        while let Some(g) = ready.pop() {
+            if state[g] != State::Open {
+                continue;
+            }
+            // The strongest cover that stays, the earliest of equals.
+            let stays = |e: &Edge| {
+                group(e.by).is_none_or(|t| state[t] == State::Stays)
+            };
+            let best = edges[groups[g].1.clone()]
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| stays(e))
+                .max_by(|(_, x), (_, y)| {
+                    x.covered.total_cmp(&y.covered).then(y.by.cmp(&x.by))
+                });
+            state[g] = match best {
+                Some((i, _)) => State::Goes(groups[g].1.start + i),
+                None => State::Stays,
+            };
+            let from = yields.partition_point(|&(t, _)| t < g);
+            for &(_, s) in yields[from..].iter().take_while(|&&(t, _)| t == g)
+            {
+                open[s] -= 1;
+                if open[s] == 0 {
+                    ready.push(s);
+                }
+            }
+        }
+        // The open documents wait on a ring. From the first of them by
+        // `order`, follow open documents to yield to until one repeats:
+        // decide that ring's first by `order`.
+        while next < order.len()
+            && group(order[next]).is_some_and(|g| state[g] != State::Open)
+        {
+            next += 1;
+        }
+        let Some(&d) = order.get(next) else { break };
+        let mut path: Vec<usize> = Vec::new();
+        let mut at = group(d).expect("every document of `order` has edges");
+        let ring = loop {
+            if step[at] != usize::MAX {
+                break &path[step[at]..];
+            }
+            step[at] = path.len();
+            path.push(at);
+            at = edges[groups[at].1.clone()]
+                .iter()
+                .find_map(|e| group(e.by).filter(|&t| state[t] == State::Open))
+                .expect("an open document waits on an open one");
+        };
+        let first = ring.iter().min_by_key(|&&g| rank[g]).copied();
+        ready.extend(first);
+        for &g in &path {
+            step[g] = usize::MAX;
+        }
+    }
+    let mut removed: Vec<Removal> = state
+        .iter()
+        .filter_map(|s| match *s {
+            State::Goes(i) => Some(&edges[i]),
+            _ => None,
+        })
+        .map(|e| Removal {
+            doc: e.doc,
+            kept: e.by,
+            matched: e.by,
+            reason: Reason::Covered { overlap: e.overlap, covered: e.covered },
+        })
+        .collect();
+    removed.sort_unstable_by_key(|r| r.doc);
+    removed
+}
+
+/// The share of `bytes` outside `boilerplate` (sorted, disjoint spans)
+/// that `sides` (sorted by start) cover; 0 when nothing is outside.
+fn outside_share(
+    sides: &[(u32, u32)],
+    boilerplate: &[BoilerplateSpan],
+    bytes: u64,
+) -> f64 {
+    let in_boilerplate = |s: u32, e: u32| -> u64 {
+        let from = boilerplate.partition_point(|b| b.end <= s);
+        boilerplate[from..]
+            .iter()
+            .take_while(|b| b.start < e)
+            .map(|b| u64::from(b.end.min(e) - b.start.max(s)))
+            .sum()
+    };
+    let mut covered = 0;
+    let mut end = 0u32;
+    for &(s, e) in sides {
+        let s = s.max(end);
+        if e > s {
+            covered += u64::from(e - s) - in_boilerplate(s, e);
+            end = e;
+        }
+    }
+    let all: u64 =
+        boilerplate.iter().map(|b| u64::from(b.end - b.start)).sum();
+    let outside = bytes.saturating_sub(all);
+    if outside == 0 { 0.0 } else { (covered as f64 / outside as f64).min(1.0) }
+}
+
+/// Each document's boilerplate spans, as a range of the report's spans.
+fn spans_of(report: &Report) -> Vec<std::ops::Range<usize>> {
+    let mut spans_of = vec![0..0; report.ids.len()];
+    let mut i = 0;
+    for group in report.boilerplate_spans.chunk_by(|x, y| x.doc == y.doc) {
+        spans_of[group[0].doc.index()] = i..i + group.len();
+        i += group.len();
+    }
+    spans_of
 }
 
 /// `text` without the byte ranges `spans` (sorted and disjoint, as a
@@ -280,14 +583,8 @@ pub fn write_kept<W: io::Write>(
     for r in removed {
         gone[r.doc.index()] = true;
     }
-    // Each document's spans, as a range of the report's spans.
-    let mut spans_of = vec![0..0; corpus.len()];
+    let spans_of = spans_of(report);
     let all = &report.boilerplate_spans;
-    let mut i = 0;
-    for group in all.chunk_by(|x, y| x.doc == y.doc) {
-        spans_of[group[0].doc.index()] = i..i + group.len();
-        i += group.len();
-    }
     let docs: Vec<u32> =
         (0..corpus.len() as u32).filter(|&d| !gone[d as usize]).collect();
     let mut kept = Kept::default();
@@ -354,6 +651,82 @@ pub fn write_kept<W: io::Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `(doc, by, covered)` edges resolved with `order`: the removed
+    /// documents and what each went for.
+    fn gone(edges: &[(u32, u32, f64)], order: &[u32]) -> Vec<(u32, u32)> {
+        let mut edges: Vec<Edge> = edges
+            .iter()
+            .map(|&(doc, by, covered)| Edge {
+                doc: DocId(doc),
+                by: DocId(by),
+                overlap: 0,
+                covered,
+                bytes: 0,
+            })
+            .collect();
+        edges.sort_unstable_by_key(|e| (e.doc, e.by));
+        let order: Vec<DocId> = order.iter().map(|&d| DocId(d)).collect();
+        resolve(&edges, 10, &order)
+            .iter()
+            .map(|r| {
+                assert_eq!(r.kept, r.matched);
+                (r.doc.0, r.kept.0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_covered_document_goes_when_what_covers_it_stays() {
+        // 1 is covered by 2, which stays: in either order of the input.
+        assert_eq!(gone(&[(1, 2, 0.9)], &[1]), [(1, 2)]);
+        assert_eq!(gone(&[(2, 1, 0.9)], &[2]), [(2, 1)]);
+        // A chain: 3 covers 2, which covers 1. 2 goes, so 1 stays: what
+        // covers it is not in the cleaned corpus.
+        assert_eq!(gone(&[(1, 2, 0.9), (2, 3, 0.9)], &[1, 2]), [(2, 3)]);
+        // Covered by two that stay: the more covering one is named.
+        assert_eq!(gone(&[(1, 2, 0.8), (1, 3, 0.95)], &[1]), [(1, 3)]);
+        assert_eq!(gone(&[(1, 2, 0.9), (1, 3, 0.9)], &[1]), [(1, 2)]);
+        // Covered by one that goes and one that stays.
+        assert_eq!(
+            gone(&[(1, 2, 0.99), (1, 4, 0.8), (2, 3, 0.9)], &[1, 2]),
+            [(1, 4), (2, 3)]
+        );
+    }
+
+    #[test]
+    fn a_ring_is_broken_where_the_order_says() {
+        let ring = [(1, 2, 0.9), (2, 3, 0.9), (3, 1, 0.9)];
+        // 1 decided first stays (what it yields to is undecided); 3, which
+        // yields to it, goes; 2, yielding to 3, stays.
+        assert_eq!(gone(&ring, &[1, 2, 3]), [(3, 1)]);
+        assert_eq!(gone(&ring, &[2, 3, 1]), [(1, 2)]);
+        // A document yielding into the ring is decided after it.
+        let mut more = ring.to_vec();
+        more.push((5, 2, 0.9));
+        assert_eq!(gone(&more, &[1, 2, 3, 5]), [(3, 1), (5, 2)]);
+        assert_eq!(gone(&more, &[5, 2, 3, 1]), [(1, 2), (5, 2)]);
+    }
+
+    #[test]
+    fn shares_count_what_is_outside_boilerplate_once() {
+        let span = |start, end| BoilerplateSpan {
+            doc: DocId(0),
+            start,
+            end,
+            template: Some(1),
+            reason: crate::boilerplate::Reason::Recurring,
+        };
+        // 100 bytes, 20 of them boilerplate: sides covering 0..50 and
+        // 40..70 (overlapping) cover 70 bytes, 10 of them boilerplate.
+        let bp = [span(0, 10), span(60, 70)];
+        let share = outside_share(&[(0, 50), (40, 70)], &bp, 100);
+        assert!((share - 50.0 / 80.0).abs() < 1e-9, "{share}");
+        assert_eq!(outside_share(&[(0, 100)], &bp, 100), 1.0);
+        assert_eq!(outside_share(&[], &bp, 100), 0.0);
+        // All boilerplate: nothing to cover.
+        assert_eq!(outside_share(&[(0, 10)], &[span(0, 10)], 10), 0.0);
+    }
 
     fn stripped(text: &str, spans: &[&str]) -> String {
         let spans: Vec<(u32, u32)> = spans

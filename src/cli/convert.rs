@@ -15,20 +15,34 @@ use super::{
 
 /// The configuration the arguments give; without `passages`, passages
 /// are not looked for.
+/// Whether and how a run looks for passages.
+pub enum Passages<'a> {
+    /// Not at all.
+    Off,
+    /// With the library's default settings.
+    Defaults,
+    /// As the options say.
+    Args(&'a PassageArgs),
+}
+
 pub fn config(
     args: &SketchArgs,
-    passages: Option<&PassageArgs>,
+    passages: Passages<'_>,
     bp: &BoilerplateArgs,
 ) -> Result<Config> {
     let mut builder = Config::builder();
-    if let Some(passages) = passages {
-        builder
-            .passages(!passages.no_passages)
-            .passage_min_similarity(passages.passage_min_similarity)
-            .passage_min_words(passages.passage_min_words)
-            .passage_max_bucket(passages.passage_max_bucket);
-    } else {
-        builder.passages(false);
+    match passages {
+        Passages::Off => {
+            builder.passages(false);
+        }
+        Passages::Defaults => {}
+        Passages::Args(passages) => {
+            builder
+                .passages(!passages.no_passages)
+                .passage_min_similarity(passages.passage_min_similarity)
+                .passage_min_words(passages.passage_min_words)
+                .passage_max_bucket(passages.passage_max_bucket);
+        }
     }
     builder
         .threshold(args.threshold)

@@ -181,6 +181,13 @@ struct CleanArgs {
     #[arg(long)]
     no_strip: bool,
 
+    /// Also remove a document when copied passages (verbatim or near)
+    /// shared with one kept document cover at least this share of its
+    /// text outside boilerplate: truncated and edited copies below
+    /// --threshold. Looks for passages, which takes several times as long.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    drop_covered: Option<f64>,
+
     #[command(flatten)]
     run: RunArgs,
 
@@ -250,7 +257,11 @@ struct ScanOptions {
 
 impl ScanOptions {
     fn config(&self) -> Result<rehash::Config> {
-        convert::config(&self.sketch, Some(&self.passages), &self.boilerplate)
+        convert::config(
+            &self.sketch,
+            convert::Passages::Args(&self.passages),
+            &self.boilerplate,
+        )
     }
 
     /// The pipeline of a report in the chosen format: passages are quoted
@@ -644,8 +655,12 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
             "--report - and the cleaned corpus would both go to standard output: give -o FILE for the corpus",
         ));
     }
-    // Passages do not decide what is kept.
-    let config = convert::config(&args.sketch, None, &args.boilerplate)?;
+    // Passages decide what is kept only with --drop-covered.
+    let passages = match args.drop_covered {
+        Some(_) => convert::Passages::Defaults,
+        None => convert::Passages::Off,
+    };
+    let config = convert::config(&args.sketch, passages, &args.boilerplate)?;
     let bar = args.run.bar();
     let corpus = read_corpus(&args.input, &args.paths, &bar)?;
     // The cleaned corpus may replace its input (it is written to a
@@ -654,7 +669,7 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     // Its report is JSON Lines: no quotes.
     let mut report =
         Pipeline::new(config).quotes(false).run_with_progress(&corpus, &bar);
-    report.removals = clean::removals(&report);
+    report.removals = clean::removals(&report, args.drop_covered);
     bar.stage("writing", 0);
     let strip = !args.no_strip;
     let mut kept = clean::Kept::default();
@@ -673,12 +688,21 @@ fn clean(args: &CleanArgs) -> Result<Outcome> {
     }
     bar.finish();
     let n = report::text::thousands;
+    let covered = report
+        .removals
+        .iter()
+        .filter(|r| matches!(r.reason, clean::Reason::Covered { .. }))
+        .count() as u64;
     let mut line = format!(
-        "rehash: kept {} of {} documents ({} removed as near-duplicates)",
+        "rehash: kept {} of {} documents ({} removed as near-duplicates",
         n(kept.documents),
         n(corpus.len() as u64),
-        n(report.removals.len() as u64)
+        n(report.removals.len() as u64 - covered)
     );
+    if args.drop_covered.is_some() {
+        line += &format!(", {} as covered by passages", n(covered));
+    }
+    line += ")";
     if strip {
         line += &format!(
             "; stripped {} bytes of boilerplate from {} documents",
@@ -823,4 +847,12 @@ fn eval(args: &EvalArgs) -> Result<Outcome> {
         Format::Json => evaluation.write_json(w),
     })?;
     Ok(Outcome::of(corpus.as_ref()))
+}
+
+/// A share of a text: a number above 0 and at most 1.
+fn share(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+        _ => Err(format!("must be in (0, 1], not {s:?}")),
+    }
 }

@@ -137,23 +137,46 @@ pub struct DraftMsg<'a> {
     pub best_duplicate: Option<f64>,
 }
 
-/// A document removed by `rehash clean`: which cluster, which document
-/// was kept instead, and the verified pair that ties it in.
+/// A document removed by `rehash clean`: which document was kept
+/// instead, and what ties the two: a verified pair of its cluster, or
+/// the passages that cover it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RemovedMsg<'a> {
     /// The removed document's id.
     pub doc: Cow<'a, str>,
-    /// Its cluster's id.
-    pub cluster: u32,
-    /// The id of the cluster's representative, which was kept.
+    /// Its cluster's id; null for a covered document.
+    pub cluster: Option<u32>,
+    /// The id of the document kept in its place: the cluster's
+    /// representative, or the document that covers it.
     pub kept: Cow<'a, str>,
-    /// The other document of its closest verified pair: the kept one when
-    /// the two were compared.
+    /// The other document of its closest verified pair (the kept one when
+    /// the two were compared), or the document that covers it.
     pub matched: Cow<'a, str>,
-    /// The pair's exact Jaccard similarity, 4 decimals.
-    pub similarity: f64,
-    /// `exact` or `near`.
-    pub kind: DuplicateKind,
+    /// The pair's exact Jaccard similarity, 4 decimals; null for a
+    /// covered document.
+    pub similarity: Option<f64>,
+    /// `exact` or `near` (a near-duplicate), or `covered`.
+    pub kind: RemovedKind,
+    /// Of a covered document: the share of its text outside boilerplate
+    /// that the passages cover, 4 decimals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covered: Option<f64>,
+    /// Of a covered document: the ids of the passages (`verbatim` and
+    /// `near`) that cover it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passages: Option<Vec<u32>>,
+}
+
+/// Why `rehash clean` removed a document.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovedKind {
+    /// An exact duplicate in a cluster.
+    Exact,
+    /// A near-duplicate in a cluster.
+    Near,
+    /// Covered by the copied passages of a kept document.
+    Covered,
 }
 
 /// A passage pair, `a` before `b` by (document, start).
@@ -319,13 +342,42 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
         })
     });
     let removed = report.removals.iter().map(move |r| {
+        let (cluster, similarity, kind, covered, passages) = match r.reason {
+            crate::clean::Reason::Duplicate { cluster, similarity, kind } => (
+                Some(cluster),
+                Some(round4(similarity)),
+                match kind {
+                    DuplicateKind::Exact => RemovedKind::Exact,
+                    DuplicateKind::Near => RemovedKind::Near,
+                },
+                None,
+                None,
+            ),
+            crate::clean::Reason::Covered { overlap, covered } => {
+                let o = &report.overlaps[overlap];
+                let kinds = o.passages.iter().filter(|&&id| {
+                    report.passage(id).is_some_and(|p| {
+                        p.passage.kind != PassageKind::Rewrite
+                    })
+                });
+                (
+                    None,
+                    None,
+                    RemovedKind::Covered,
+                    Some(round4(covered)),
+                    Some(kinds.copied().collect()),
+                )
+            }
+        };
         Message::Removed(RemovedMsg {
             doc: id(r.doc),
-            cluster: r.cluster,
+            cluster,
             kept: id(r.kept),
             matched: id(r.matched),
-            similarity: round4(r.similarity),
-            kind: r.kind,
+            similarity,
+            kind,
+            covered,
+            passages,
         })
     });
     let overlaps = report.overlaps.iter().map(move |o| {

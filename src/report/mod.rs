@@ -353,6 +353,15 @@ impl Report {
         &self.ids[doc.index()]
     }
 
+    /// The passage with id `id`.
+    pub fn passage(&self, id: u32) -> Option<&PassageReport> {
+        let ps = &self.passages;
+        match ps.get((id as usize).wrapping_sub(1)) {
+            Some(p) if p.id == id => Some(p),
+            _ => ps.binary_search_by_key(&id, |p| p.id).ok().map(|i| &ps[i]),
+        }
+    }
+
     /// Each document's cluster id, indexed by [`DocId`]; 0 for a document
     /// in no cluster.
     pub fn cluster_ids(&self) -> Vec<u32> {

@@ -2,6 +2,7 @@
 //! estimates against exact values), determinism, and reading reports back.
 
 mod check;
+mod clean;
 mod determinism;
 mod families;
 mod oracle;

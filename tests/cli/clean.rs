@@ -312,3 +312,104 @@ clitest!(
         }
     }
 );
+
+clitest!(
+    drop_covered_removes_a_truncated_copy_below_the_threshold,
+    |dir, cmd| {
+        // The news fixtures, and the opening of the storm article (its
+        // headline, byline and first two paragraphs) as a file that comes
+        // first: a copy far below the Jaccard threshold.
+        for entry in std::fs::read_dir(fixture("news")).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap();
+            dir.create(&format!("news/{name}"), std::fs::read(&path).unwrap());
+        }
+        let storm = dir.read("news/07-storm-warning.txt");
+        let excerpt: Vec<&str> = storm.split("\n\n").take(4).collect();
+        dir.create("news/00-storm-opening.txt", excerpt.join("\n\n") + "\n");
+        let name = |v: &serde_json::Value| {
+            v.as_str().unwrap().rsplit('/').next().unwrap().to_string()
+        };
+        let names = |out: &str| -> Vec<String> {
+            texts(out)
+                .iter()
+                .map(|(id, _)| name(&id.as_str().into()))
+                .collect()
+        };
+
+        let plain = cmd
+            .args(["clean", "--report", "plain.jsonl", "news"])
+            .expect_code(0);
+        assert!(
+            names(&plain.stdout).contains(&"00-storm-opening.txt".to_string())
+        );
+        assert!(
+            plain.stderr.contains("(3 removed as near-duplicates)"),
+            "{}",
+            plain.stderr
+        );
+
+        let out = dir
+            .command()
+            .args([
+                "clean",
+                "--drop-covered",
+                "0.8",
+                "--report",
+                "audit.jsonl",
+                "news",
+            ])
+            .expect_code(0);
+        // The same corpus, less the opening.
+        let mut expected = names(&plain.stdout);
+        expected.retain(|n| n != "00-storm-opening.txt");
+        assert_eq!(names(&out.stdout), expected);
+        assert!(
+            out.stderr.contains(
+                "(3 removed as near-duplicates, 1 as covered by passages)"
+            ),
+            "{}",
+            out.stderr
+        );
+        let audit = dir.read("audit.jsonl");
+        let removed = of_type(&audit, "removed");
+        assert_eq!(removed.len(), 4, "{audit}");
+        let covered: Vec<&serde_json::Value> =
+            removed.iter().filter(|r| r["kind"] == "covered").collect();
+        assert_eq!(covered.len(), 1, "{removed:?}");
+        let r = covered[0];
+        assert_eq!(name(&r["doc"]), "00-storm-opening.txt");
+        assert_eq!(name(&r["kept"]), "07-storm-warning.txt");
+        assert_eq!(r["kept"], r["matched"]);
+        assert!(r["cluster"].is_null() && r["similarity"].is_null(), "{r}");
+        assert!(r["covered"].as_f64().unwrap() >= 0.8, "{r}");
+        // Its passages are in the audit, between the two, and copies.
+        let passages = of_type(&audit, "passage");
+        let ids = r["passages"].as_array().unwrap();
+        assert!(!ids.is_empty());
+        for id in ids {
+            let p =
+                passages.iter().find(|p| &p["id"] == id).expect("reported");
+            assert_eq!(name(&p["a"]["doc"]), "00-storm-opening.txt");
+            assert_eq!(name(&p["b"]["doc"]), "07-storm-warning.txt");
+            assert_ne!(p["kind"], "rewrite", "{p}");
+        }
+        // The same on one thread, read without mmap.
+        let one = dir
+            .command()
+            .args(["clean", "-j1", "--no-mmap", "--drop-covered", "0.8"])
+            .args(["--report", "one.jsonl", "news"])
+            .expect_code(0);
+        assert_eq!(one.stdout, out.stdout);
+        assert_eq!(dir.read("one.jsonl"), audit);
+        // The near-duplicates' records are as before, kind and all.
+        let before: Vec<serde_json::Value> =
+            of_type(&dir.read("plain.jsonl"), "removed");
+        let after: Vec<serde_json::Value> = removed
+            .iter()
+            .filter(|r| r["kind"] != "covered")
+            .cloned()
+            .collect();
+        assert_eq!(before, after);
+    }
+);

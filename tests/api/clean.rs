@@ -1,0 +1,131 @@
+//! `clean::removals` with copies below the similarity threshold: which
+//! of two documents that cover each other stays.
+
+use rehash::clean::{self, Reason};
+use rehash::synth::{Spec, generate};
+use rehash::{Config, Corpus, Keep, Pipeline, Report};
+
+/// Generated articles without copies, an edited copy of the first (every
+/// twelfth word changed) as the last, and the first half of the first's
+/// paragraphs as the second: three versions of one article, none a
+/// near-duplicate of another.
+fn texts() -> Vec<String> {
+    let synth = generate(&Spec {
+        docs: 30,
+        words: 300,
+        dup_fraction: 0.0,
+        recap_fraction: 0.0,
+        seed: 11,
+        ..Spec::default()
+    });
+    let mut texts: Vec<String> =
+        synth.docs.into_iter().map(|d| d.text).collect();
+    let first = texts[0].clone();
+    let mut i = 0;
+    let edited: String = first
+        .split(' ')
+        .map(|w| {
+            i += 1;
+            if i % 12 == 0 { format!("{w}x") } else { w.to_string() }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let paragraphs: Vec<&str> = first.split("\n\n").collect();
+    texts.insert(1, paragraphs[..paragraphs.len() / 2].join("\n\n"));
+    texts.push(edited);
+    texts
+}
+
+fn run(texts: &[String], keep: Keep) -> Report {
+    let corpus = Corpus::from_texts(
+        texts.iter().enumerate().map(|(i, t)| (format!("d{i:02}"), t.clone())),
+    );
+    let mut builder = Config::builder();
+    builder.keep(keep);
+    Pipeline::new(builder.build().unwrap()).run(&corpus)
+}
+
+/// `(removed, kept)` ids of the covered removals.
+fn covered(report: &Report) -> Vec<(String, String)> {
+    clean::removals(report, Some(0.8))
+        .iter()
+        .filter(|r| matches!(r.reason, Reason::Covered { .. }))
+        .map(|r| (report.id(r.doc).to_string(), report.id(r.kept).to_string()))
+        .collect()
+}
+
+#[test]
+fn of_copies_that_cover_each_other_the_one_keep_prefers_stays() {
+    let texts = texts();
+    let last = format!("d{:02}", texts.len() - 1);
+    let report = run(&texts, Keep::First);
+    // None of the three is a near-duplicate of another.
+    assert!(report.clusters.is_empty(), "{:?}", report.clusters);
+    assert!(clean::removals(&report, None).is_empty());
+    // The first stays: the shorter copy and the edited one go for it.
+    assert_eq!(
+        covered(&report),
+        [
+            ("d01".to_string(), "d00".to_string()),
+            (last.clone(), "d00".to_string())
+        ]
+    );
+    // The longest stays: the first or its edited copy, whichever is
+    // longer (with `x` added to every twelfth word, the copy).
+    assert!(texts[texts.len() - 1].len() > texts[0].len());
+    let report = run(&texts, Keep::Longest);
+    assert_eq!(
+        covered(&report),
+        [("d00".to_string(), last.clone()), ("d01".to_string(), last)]
+    );
+}
+
+#[test]
+fn covered_shares_are_at_least_the_minimum_and_name_their_overlap() {
+    let texts = texts();
+    let report = run(&texts, Keep::First);
+    for min in [0.5, 0.8, 0.95] {
+        for r in clean::removals(&report, Some(min)) {
+            let Reason::Covered { overlap, covered } = r.reason else {
+                continue;
+            };
+            assert!(covered >= min, "{covered} < {min}");
+            let o = &report.overlaps[overlap];
+            assert!(
+                (o.a, o.b) == (r.doc, r.kept) || (o.b, o.a) == (r.doc, r.kept)
+            );
+        }
+    }
+}
+
+#[test]
+fn removed_records_read_back_and_name_their_passages() {
+    use rehash::report::json::{self, Message, RemovedKind};
+    let mut report = run(&texts(), Keep::First);
+    report.removals = clean::removals(&report, Some(0.8));
+    let mut out = Vec::new();
+    json::write(&mut out, &report).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let read: Vec<Message<'_>> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(read, json::messages(&report).collect::<Vec<_>>());
+    let removed: Vec<_> = read
+        .iter()
+        .filter_map(|m| match m {
+            Message::Removed(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(removed.len(), 2);
+    for r in removed {
+        assert_eq!(r.kind, RemovedKind::Covered);
+        assert_eq!((r.cluster, r.similarity), (None, None));
+        let ids = r.passages.as_ref().unwrap();
+        assert!(!ids.is_empty());
+        for &id in ids {
+            let p = &report.passage(id).unwrap().passage;
+            let docs = [report.id(p.a.doc), report.id(p.b.doc)];
+            assert!(docs.contains(&&*r.doc) && docs.contains(&&*r.kept));
+        }
+    }
+}
