@@ -26,7 +26,8 @@ pub struct Removal {
     /// The removed document.
     pub doc: DocId,
     /// The document kept in its place: its cluster's representative, or
-    /// the document whose passages cover it.
+    /// the document whose passages cover it (or cover the representative,
+    /// when that is removed as covered; see [`removals`]).
     pub kept: DocId,
     /// The document it was matched with: of a near-duplicate, the other
     /// document of its closest verified pair (the representative when the
@@ -67,10 +68,22 @@ pub enum Reason {
 /// member that is not its representative, and with `min_covered`, every
 /// other document that the copied passages of one kept document cover
 /// (see [`covered`]).
+///
+/// A representative may be covered too. Its cluster's other members are
+/// then kept in the person of the document that covers it: their
+/// [`Removal::kept`] names that one, so that what every removal names as
+/// kept is in the cleaned corpus.
 pub fn removals(report: &Report, min_covered: Option<f64>) -> Vec<Removal> {
     let mut removed = duplicates(report);
     if let Some(min) = min_covered {
-        removed.extend(covered(report, &removed, min));
+        let covered = covered(report, &removed, min);
+        for r in &mut removed {
+            // Documents that cover others are never removed themselves.
+            if let Ok(i) = covered.binary_search_by_key(&r.kept, |c| c.doc) {
+                r.kept = covered[i].kept;
+            }
+        }
+        removed.extend(covered);
         removed.sort_unstable_by_key(|r| r.doc);
     }
     removed

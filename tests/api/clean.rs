@@ -129,3 +129,32 @@ fn removed_records_read_back_and_name_their_passages() {
         }
     }
 }
+
+#[test]
+fn what_a_removal_names_as_kept_is_kept() {
+    // The first half of an article, then an exact copy of that half (one
+    // cluster, the half its representative), then other articles and the
+    // whole article last, which covers the half.
+    let mut texts = texts();
+    texts.pop(); // the edited copy
+    let whole = texts.remove(0);
+    let half = texts[0].clone();
+    texts.insert(1, half);
+    texts.push(whole);
+    let report = run(&texts, Keep::First);
+    assert_eq!(report.clusters.len(), 1, "{:?}", report.clusters);
+    let removed = clean::removals(&report, Some(0.8));
+    let ids: Vec<&str> = removed.iter().map(|r| report.id(r.doc)).collect();
+    assert!(ids.starts_with(&["d00", "d01"]), "{ids:?}");
+    let last = rehash::corpus::DocId(texts.len() as u32 - 1);
+    for r in &removed {
+        assert!(!removed.iter().any(|o| o.doc == r.kept), "{r:?}");
+    }
+    // The copy of the half was removed for the half, its cluster's
+    // representative, which the whole article covers: it names the whole
+    // as kept, and the half as its match.
+    let copy = &removed[1];
+    assert!(matches!(copy.reason, Reason::Duplicate { .. }));
+    assert_eq!((report.id(copy.matched), copy.kept), ("d00", last));
+    assert_eq!(removed[0].kept, last);
+}
