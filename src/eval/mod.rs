@@ -51,6 +51,9 @@ pub struct Predictions {
     pub passages: Vec<Case>,
     /// Boilerplate spans by document, in report order.
     pub boilerplate: HashMap<String, Vec<(usize, usize)>>,
+    /// Of a `rehash clean` audit: each removed document and the one kept
+    /// in its place.
+    pub removed: Vec<(String, String)>,
 }
 
 /// The parts of report records that scoring reads. Reading only these
@@ -76,6 +79,12 @@ mod record {
     #[derive(Deserialize)]
     pub struct Cluster {
         pub members: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Removed {
+        pub doc: String,
+        pub kept: String,
     }
 
     #[derive(Deserialize)]
@@ -125,14 +134,20 @@ impl Predictions {
                 .map(|r| Case { a: side(r.passage.a), b: side(r.passage.b) })
                 .collect(),
             boilerplate,
+            removed: report
+                .removals
+                .iter()
+                .map(|r| (id(r.doc), id(r.kept)))
+                .collect(),
         }
     }
 
-    /// Reads a JSON Lines report (`rehash scan --format json`). Of each
-    /// record it reads only what scoring needs: `a` and `b` of
-    /// `duplicate`, `members` of `cluster`, `a` and `b` (`doc`, `start`,
-    /// `end`) of `passage`, `doc`, `start` and `end` of
-    /// `boilerplate_span`; other types are skipped. The last record must
+    /// Reads a JSON Lines report (`rehash scan --format json`, or the
+    /// audit of `rehash clean`). Of each record it reads only what
+    /// scoring needs: `a` and `b` of `duplicate`, `members` of `cluster`,
+    /// `a` and `b` (`doc`, `start`, `end`) of `passage`, `doc`, `start`
+    /// and `end` of `boilerplate_span`, `doc` and `kept` of `removed`;
+    /// other types are skipped. The last record must
     /// be the `summary`.
     ///
     /// # Errors
@@ -223,6 +238,10 @@ impl Predictions {
                     b: (x.b.doc, x.b.start, x.b.end),
                 });
             }
+            "removed" => {
+                let r: record::Removed = field(kind, data)?;
+                self.removed.push((r.doc, r.kept));
+            }
             "boilerplate_span" => {
                 let s: record::Side = field(kind, data)?;
                 self.boilerplate
@@ -233,6 +252,61 @@ impl Predictions {
             _ => {}
         }
         Ok(())
+    }
+
+    /// The documents grouped as one: the clusters, and of a `rehash
+    /// clean` audit each removed document with the one kept in its place
+    /// (a document removed as covered by passages joins the cover's
+    /// cluster). Groups and their members are in the order the report
+    /// first lists them, clusters before removals.
+    pub fn groups(&self) -> Vec<Vec<String>> {
+        if self.removed.is_empty() {
+            return self.clusters.clone();
+        }
+        // Every id listed, numbered in order of first listing.
+        let listed = || {
+            let clusters = self.clusters.iter().flatten();
+            let removed = self.removed.iter().flat_map(|(d, k)| [k, d]);
+            clusters.chain(removed).map(String::as_str)
+        };
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut names: Vec<&str> = Vec::new();
+        for id in listed() {
+            index.entry(id).or_insert_with(|| {
+                names.push(id);
+                names.len() - 1
+            });
+        }
+        let of = |id: &str| index[id];
+        let mut links: Vec<(usize, usize)> = Vec::new();
+        for c in &self.clusters {
+            if let Some((first, rest)) = c.split_first() {
+                links.extend(rest.iter().map(|m| (of(first), of(m))));
+            }
+        }
+        links.extend(self.removed.iter().map(|(d, k)| (of(k), of(d))));
+        let n = names.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        for (a, b) in links {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+        let mut groups: Vec<Vec<String>> = vec![Vec::new(); n];
+        for (i, name) in names.iter().enumerate() {
+            let r = root(&mut parent, i);
+            groups[r].push(name.to_string());
+        }
+        groups.retain(|g| g.len() > 1);
+        groups
     }
 
     /// Pairs of documents linked by `how`, each once, `a < b`.
@@ -439,7 +513,7 @@ pub fn evaluate(
         Some(Truth::Clusters(t)) => {
             eval.truth_records = t.len() as u64;
             ids.extend(t.iter().map(|c| c.id.as_str()));
-            eval.clusters = Some(metrics::clusters(t, &predicted.clusters));
+            eval.clusters = Some(metrics::clusters(t, &predicted.groups()));
         }
         Some(Truth::Passages(t)) => {
             eval.truth_records = t.len() as u64;
@@ -811,6 +885,40 @@ mod tests {
         );
         assert_eq!(kept_text(text, &[]), text.to_vec());
         assert_eq!(kept_text(text, &[(0, 100)]), b"".to_vec());
+    }
+
+    #[test]
+    fn an_audit_groups_removed_documents_with_what_was_kept() {
+        // A cluster {a, b} (b removed for a), c removed as covered by a,
+        // e covered by d, and f in nothing.
+        let audit = [
+            r#"{"type":"cluster","data":{"id":1,"members":["a","b"]}}"#,
+            r#"{"type":"removed","data":{"doc":"b","kept":"a","kind":"near"}}"#,
+            r#"{"type":"removed","data":{"doc":"c","kept":"a","kind":"covered"}}"#,
+            r#"{"type":"removed","data":{"doc":"e","kept":"d","kind":"covered"}}"#,
+            r#"{"type":"summary","data":{}}"#,
+        ]
+        .join("\n");
+        let p = Predictions::parse(audit.as_bytes()).unwrap();
+        assert_eq!(p.removed.len(), 3);
+        let owned = |g: &[&[&str]]| -> Vec<Vec<String>> {
+            g.iter()
+                .map(|c| c.iter().map(|s| s.to_string()).collect())
+                .collect()
+        };
+        assert_eq!(p.groups(), owned(&[&["a", "b", "c"], &["d", "e"]]));
+        // A scan's report has no removals: its clusters are the groups.
+        let scan = Predictions { removed: Vec::new(), ..p.clone() };
+        assert_eq!(scan.groups(), owned(&[&["a", "b"]]));
+        // Removals join clusters: a member covered by another cluster's
+        // member makes one group of both.
+        let mut joined = p;
+        joined.clusters.push(vec!["x".into(), "y".into()]);
+        joined.removed.push(("x".into(), "c".into()));
+        assert_eq!(
+            joined.groups(),
+            owned(&[&["a", "b", "x", "y", "c"], &["d", "e"]])
+        );
     }
 
     #[test]

@@ -109,6 +109,10 @@ fn removed_records_read_back_and_name_their_passages() {
     let read: Vec<Message<'_>> =
         text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(read, json::messages(&report).collect::<Vec<_>>());
+    // `rehash eval` reads the removals as it takes them from memory.
+    let predicted = rehash::eval::Predictions::parse(text.as_bytes()).unwrap();
+    assert_eq!(predicted, rehash::eval::Predictions::from_report(&report));
+    assert_eq!(predicted.removed.len(), 2);
     let removed: Vec<_> = read
         .iter()
         .filter_map(|m| match m {
