@@ -327,14 +327,11 @@ clitest!(
         let storm = dir.read("news/07-storm-warning.txt");
         let excerpt: Vec<&str> = storm.split("\n\n").take(4).collect();
         dir.create("news/00-storm-opening.txt", excerpt.join("\n\n") + "\n");
-        let name = |v: &serde_json::Value| {
-            v.as_str().unwrap().rsplit('/').next().unwrap().to_string()
-        };
+        // File names of the ids, in the audit and in the cleaned corpus.
+        let base = |id: &str| id.rsplit('/').next().unwrap().to_string();
+        let name = |v: &serde_json::Value| base(v.as_str().unwrap());
         let names = |out: &str| -> Vec<String> {
-            texts(out)
-                .iter()
-                .map(|(id, _)| name(&id.as_str().into()))
-                .collect()
+            texts(out).iter().map(|(id, _)| base(id)).collect()
         };
 
         let plain = cmd
