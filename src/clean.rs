@@ -18,7 +18,9 @@ use rayon::prelude::*;
 use crate::config::Keep;
 use crate::corpus::{Corpus, DocId};
 use crate::passage::{Passage, PassageKind, Side};
-use crate::report::{BoilerplateSpan, DuplicateKind, Report};
+use crate::report::{
+    BoilerplateSpan, DuplicateKind, PairOverlap, PassageReport, Report,
+};
 
 /// A document left out of the cleaned corpus, and why.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -175,13 +177,8 @@ pub fn covered(
             continue;
         }
         let share = |doc: DocId, side: fn(&Passage) -> Side, bytes: u64| {
-            let mut sides: Vec<(u32, u32)> = o
-                .passages
-                .iter()
-                .filter_map(|&id| report.passage(id))
-                .map(|p| &p.passage)
-                .filter(|p| p.kind != PassageKind::Rewrite)
-                .map(|p| (side(p).start, side(p).end))
+            let mut sides: Vec<(u32, u32)> = copied(report, o)
+                .map(|p| (side(&p.passage).start, side(&p.passage).end))
                 .collect();
             sides.sort_unstable();
             let boilerplate =
@@ -215,6 +212,19 @@ pub fn covered(
     }
     let order: Vec<DocId> = order.into_iter().map(|(d, _)| d).collect();
     resolve(&edges, n, &order)
+}
+
+/// The passages of `overlap` that count toward covering: `verbatim` and
+/// `near`.
+pub fn copied<'r>(
+    report: &'r Report,
+    overlap: &'r PairOverlap,
+) -> impl Iterator<Item = &'r PassageReport> {
+    overlap
+        .passages
+        .iter()
+        .filter_map(|&id| report.passage(id))
+        .filter(|p| p.passage.kind != PassageKind::Rewrite)
 }
 
 /// That document `doc` should go if document `by` stays.

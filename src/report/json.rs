@@ -355,17 +355,16 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             ),
             crate::clean::Reason::Covered { overlap, covered } => {
                 let o = &report.overlaps[overlap];
-                let kinds = o.passages.iter().filter(|&&id| {
-                    report.passage(id).is_some_and(|p| {
-                        p.passage.kind != PassageKind::Rewrite
-                    })
-                });
                 (
                     None,
                     None,
                     RemovedKind::Covered,
                     Some(round4(covered)),
-                    Some(kinds.copied().collect()),
+                    Some(
+                        crate::clean::copied(report, o)
+                            .map(|p| p.id)
+                            .collect(),
+                    ),
                 )
             }
         };
