@@ -2,7 +2,8 @@
 # The quality rows of the README: rehash eval, at default settings, on the
 # labelled development data of ../shared/data (MRPC sentence pairs; Utomo
 # pages with boilerplate spans and gold main text) and on the ground truth
-# of ../shared/bench corpora (families of copies as clusters; recap
+# of ../shared/bench corpora (families of copies as clusters, also after
+# rehash clean --drop-covered 0.8, via clean-families.py; recap
 # sentences as passages; planted boilerplate lines as spans; via
 # bench-truth.py; passages between planted copies, via copy-passages.py),
 # also with the corpora's line breaks taken out.
@@ -37,6 +38,11 @@ for size in "${SIZES[@]}"; do
   python3 "$HERE/bench-truth.py" "$c.jsonl"
   "$BIN" scan --format json --no-progress -o "$c.report.jsonl" "$c.jsonl" || [ $? -eq 2 ]
   run --truth "$c.clusters.jsonl" --report "$c.report.jsonl"
+  # What clean keeps of each family, removing copies below the threshold.
+  "$BIN" clean --no-progress --drop-covered 0.8 -o "$c.kept.jsonl" \
+    --report "$c.audit.jsonl" "$c.jsonl" || [ $? -eq 2 ]
+  run --truth "$c.clusters.jsonl" --report "$c.audit.jsonl"
+  python3 "$HERE/clean-families.py" "$c.jsonl" "$c.kept.jsonl" "$c.audit.jsonl"
   run --truth "$c.recaps.jsonl" --report "$c.report.jsonl"
   python3 "$HERE/whole-recaps.py" "$c.jsonl" "$c.report.jsonl"
   python3 "$HERE/copy-passages.py" "$c.jsonl" "$c.report.jsonl"
