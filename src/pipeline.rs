@@ -387,15 +387,19 @@ impl Pipeline {
                 .collect();
             let findings =
                 draft_findings(&draft_ids, &duplicates, &passages, &profiles);
-            Check {
+            let mut check = Check {
                 findings,
                 summary: CheckSummary {
                     drafts: count(Role::Draft) as u64,
                     index: count(Role::Index) as u64,
                     ignored: count(Role::Ignored) as u64,
                     flagged: flagged.len() as u64,
+                    failed: 0,
                 },
-            }
+                fail_covered: None,
+            };
+            check.gate(None);
+            check
         });
         // What the report does not keep holds a few vectors per document:
         // freed one by one on one thread, at c100k of `../shared/bench`
@@ -721,6 +725,7 @@ fn draft_findings(
             covered_bytes: 0,
             best_passage: None,
             best_duplicate: None,
+            fails: false,
         })
         .collect();
     let at = |doc: DocId| drafts.binary_search(&doc).ok();

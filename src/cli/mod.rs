@@ -153,6 +153,12 @@ struct CheckArgs {
     #[arg(short = 'a', long, required = true, value_name = "PATH")]
     against: Vec<PathBuf>,
 
+    /// Fail (exit 1) only for drafts with a near-duplicate in the index or
+    /// with passages covering at least this share of their text, not for
+    /// any passage (a stock sentence); every finding is still reported.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    fail_covered: Option<f64>,
+
     #[command(flatten)]
     options: ScanOptions,
 }
@@ -626,9 +632,12 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
             "nothing to check against: every --against input was empty, skipped, or a draft",
         ));
     }
-    let report = pipeline.check_with_progress(&corpus, &roles, &bar);
+    let mut report = pipeline.check_with_progress(&corpus, &roles, &bar);
+    if let Some(check) = &mut report.check {
+        check.gate(args.fail_covered);
+    }
     write_report(opts, &report, &bar)?;
-    let found = report.check.as_ref().is_some_and(|c| c.summary.flagged > 0);
+    let found = report.check.as_ref().is_some_and(|c| c.summary.failed > 0);
     Ok(match Outcome::of(Some(&corpus)) {
         Outcome::Done if found => Outcome::Found,
         outcome => outcome,

@@ -135,6 +135,10 @@ pub struct DraftMsg<'a> {
     pub best_passage: Option<f64>,
     /// The highest Jaccard similarity of its near-duplicates, or null.
     pub best_duplicate: Option<f64>,
+    /// Whether it fails the check: a near-duplicate, or passages (with
+    /// `--fail-covered`, covering at least that share of its text).
+    #[serde(default)]
+    pub fails: bool,
 }
 
 /// A document removed by `rehash clean`: which document was kept
@@ -410,6 +414,7 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             covered_bytes: f.covered_bytes,
             best_passage: f.best_passage.map(round4),
             best_duplicate: f.best_duplicate.map(round4),
+            fails: f.fails,
         })
     });
     let check =

@@ -90,6 +90,9 @@ pub struct Check {
     pub findings: Vec<DraftFindings>,
     /// Totals.
     pub summary: CheckSummary,
+    /// The share of a draft's text its passages must cover for it to
+    /// fail, when set by [`Check::gate`]; otherwise any passage fails it.
+    pub fail_covered: Option<f64>,
 }
 
 /// What a check found for one draft: how many links to the index, the
@@ -111,6 +114,8 @@ pub struct DraftFindings {
     pub best_passage: Option<f64>,
     /// The highest Jaccard similarity of its near-duplicates.
     pub best_duplicate: Option<f64>,
+    /// Whether the draft fails the check (see [`Check::gate`]).
+    pub fails: bool,
 }
 
 impl DraftFindings {
@@ -121,6 +126,21 @@ impl DraftFindings {
 }
 
 impl Check {
+    /// Decides which drafts fail: those with a near-duplicate in the
+    /// index, and those with passages, which with `min_covered` must
+    /// cover at least that share of the draft's text. A check is made
+    /// with `None`: every draft with findings fails.
+    pub fn gate(&mut self, min_covered: Option<f64>) {
+        self.fail_covered = min_covered;
+        for f in &mut self.findings {
+            f.fails = f.near_duplicates > 0
+                || (f.passages > 0
+                    && min_covered.is_none_or(|min| f.covered() >= min));
+        }
+        self.summary.failed =
+            self.findings.iter().filter(|f| f.fails).count() as u64;
+    }
+
     /// What was found for `doc`, when it is a draft.
     pub fn findings_of(&self, doc: DocId) -> Option<&DraftFindings> {
         let i = self.findings.binary_search_by_key(&doc, |f| f.doc).ok()?;
@@ -145,6 +165,11 @@ pub struct CheckSummary {
     pub ignored: u64,
     /// Drafts with at least one near-duplicate or passage in the index.
     pub flagged: u64,
+    /// Drafts that fail the check: `flagged`, less those whose passages
+    /// cover less than `--fail-covered` of their text (and that have no
+    /// near-duplicate). `rehash check` exits with 1 when there is one.
+    #[serde(default)]
+    pub failed: u64,
 }
 
 /// The settings of a scan, reported with its results.
@@ -372,5 +397,46 @@ impl Report {
             }
         }
         of
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gate_fails_near_duplicates_and_drafts_covered_enough() {
+        let draft =
+            |doc, near_duplicates, passages, covered_bytes| DraftFindings {
+                doc: DocId(doc),
+                bytes: 100,
+                near_duplicates,
+                passages,
+                covered_bytes,
+                best_passage: None,
+                best_duplicate: None,
+                fails: false,
+            };
+        let mut check = Check {
+            findings: vec![
+                draft(0, 0, 0, 0),  // nothing found
+                draft(1, 1, 0, 0),  // an exact copy: no passages
+                draft(2, 0, 1, 30), // one passage over 30%
+                draft(3, 0, 2, 50), // passages over half
+                draft(4, 1, 1, 10), // a near-duplicate with a passage
+            ],
+            ..Check::default()
+        };
+        let fails = |c: &Check| -> Vec<bool> {
+            c.findings.iter().map(|f| f.fails).collect()
+        };
+        check.gate(None);
+        assert_eq!(fails(&check), [false, true, true, true, true]);
+        assert_eq!(check.summary.failed, 4);
+        check.gate(Some(0.5));
+        assert_eq!(fails(&check), [false, true, false, true, true]);
+        assert_eq!((check.summary.failed, check.fail_covered), (3, Some(0.5)));
+        check.gate(Some(0.51));
+        assert_eq!(fails(&check), [false, true, false, false, true]);
     }
 }

@@ -327,10 +327,18 @@ fn write_check<W: io::Write>(
     for (&draft, (duplicates, passages)) in &found {
         // How much of the draft its passages cover: what an editor weighs
         // first.
-        let covered =
-            check.findings_of(draft).filter(|f| f.passages > 0).map(|f| {
+        let findings = check.findings_of(draft);
+        let mut covered = findings
+            .filter(|f| f.passages > 0)
+            .map(|f| {
                 format!(" · {} of its text in passages", percent(f.covered()))
-            });
+            })
+            .unwrap_or_default();
+        // With --fail-covered, whether this draft is one the exit code
+        // counts.
+        if let (Some(_), Some(f)) = (check.fail_covered, findings) {
+            covered += if f.fails { " · fails" } else { " · passes" };
+        }
         writeln!(
             w,
             "{}",
@@ -339,7 +347,7 @@ fn write_check<W: io::Write>(
                 id_of(report, draft),
                 count(duplicates.len() as u64, "near-duplicate"),
                 count(passages.len() as u64, "passage"),
-                covered.unwrap_or_default(),
+                covered,
             ))
         )?;
         for d in duplicates.iter().take(SHOWN_PAIRS) {
@@ -386,6 +394,13 @@ fn write_check<W: io::Write>(
             count(s.duplicates, "near-duplicate"),
             count(s.passages, "passage"),
         );
+        if let Some(min) = check.fail_covered {
+            line += &format!(
+                "; {} failing (a near-duplicate, or at least {} of its text in passages)",
+                thousands(c.failed),
+                percent(min),
+            );
+        }
     }
     writeln!(w, "{}", paint.bold(&line))?;
     if c.ignored > 0 {

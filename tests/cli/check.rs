@@ -364,3 +364,66 @@ clitest!(each_draft_has_a_record_of_its_findings, |dir, cmd| {
     );
     assert!(out.starts_with(&heading), "{out}");
 });
+
+clitest!(fail_covered_fails_only_drafts_that_reuse_enough, |dir, cmd| {
+    // a.txt quotes one paragraph of the article beside a line of its own;
+    // copy.txt is the article.
+    let (article, _) = seed_halves();
+    let quoted: &str = article.lines().nth(1).unwrap();
+    dir.create("index/article.txt", &article);
+    let own = "Our reporter watched the talks from the press room downstairs.";
+    dir.create("a.txt", format!("{own}\n{quoted}\n"));
+    dir.create("copy.txt", &article);
+    let json = flagged_json(&dir, &["check", "a.txt", "-a", "index"]);
+    let share = of_type(&json, "draft")[0]["covered"].as_f64().unwrap();
+    assert!((0.5..0.95).contains(&share), "{share}");
+    assert_eq!(of_type(&json, "draft")[0]["fails"], true);
+
+    // Above the quote's share: a.txt passes, the copy fails all the same
+    // (a near-duplicate), so the check fails.
+    let above = format!("{:.2}", share + 0.04);
+    let args = ["check", "a.txt", "copy.txt", "-a", "index"];
+    let json =
+        flagged_json(&dir, &[&args[..], &["--fail-covered", &above]].concat());
+    let drafts = of_type(&json, "draft");
+    assert_eq!(
+        (&drafts[0]["fails"], &drafts[1]["fails"]),
+        (&false.into(), &true.into())
+    );
+    let check = &of_type(&json, "check")[0];
+    assert_eq!(
+        (check["flagged"].as_u64(), check["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // a.txt alone passes: exit 0, its findings still reported.
+    let out = cmd
+        .args(["check", "a.txt", "-a", "index", "--fail-covered", &above])
+        .expect_code(0)
+        .stdout;
+    assert!(out.lines().next().unwrap().ends_with(" · passes"), "{out}");
+    assert!(
+        out.contains(
+            "1 with findings (0 near-duplicates, 1 passage); 0 failing"
+        ),
+        "{out}"
+    );
+    // Below it, a.txt fails.
+    let below = format!("{:.2}", share - 0.04);
+    let out = dir
+        .command()
+        .args(["check", "a.txt", "-a", "index", "--fail-covered", &below])
+        .expect_code(1)
+        .stdout;
+    assert!(out.lines().next().unwrap().ends_with(" · fails"), "{out}");
+    assert!(
+        out.contains("; 1 failing (a near-duplicate, or at least"),
+        "{out}"
+    );
+    // Without the flag, neither word is shown.
+    let out = dir
+        .command()
+        .args(["check", "a.txt", "-a", "index"])
+        .expect_code(1)
+        .stdout;
+    assert!(!out.contains("passes") && !out.contains("failing"), "{out}");
+});
