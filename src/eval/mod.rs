@@ -277,36 +277,20 @@ impl Predictions {
                 names.len() - 1
             });
         }
-        let of = |id: &str| index[id];
-        let mut links: Vec<(usize, usize)> = Vec::new();
+        let of = |id: &str| index[id] as u32;
+        let mut links: Vec<(u32, u32)> = Vec::new();
         for c in &self.clusters {
             if let Some((first, rest)) = c.split_first() {
                 links.extend(rest.iter().map(|m| (of(first), of(m))));
             }
         }
         links.extend(self.removed.iter().map(|(d, k)| (of(k), of(d))));
-        let n = names.len();
-        let mut parent: Vec<usize> = (0..n).collect();
-        fn root(parent: &mut [usize], mut x: usize) -> usize {
-            while parent[x] != x {
-                parent[x] = parent[parent[x]];
-                x = parent[x];
-            }
-            x
-        }
-        for (a, b) in links {
-            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-            if ra != rb {
-                parent[ra.max(rb)] = ra.min(rb);
-            }
-        }
-        let mut groups: Vec<Vec<String>> = vec![Vec::new(); n];
-        for (i, name) in names.iter().enumerate() {
-            let r = root(&mut parent, i);
-            groups[r].push(name.to_string());
-        }
-        groups.retain(|g| g.len() > 1);
-        groups
+        crate::cluster::components(names.len(), links)
+            .into_iter()
+            .map(|g| {
+                g.iter().map(|&i| names[i as usize].to_string()).collect()
+            })
+            .collect()
     }
 
     /// Pairs of documents linked by `how`, each once, `a < b`.
