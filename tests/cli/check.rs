@@ -300,14 +300,23 @@ clitest!(a_draft_span_found_in_several_copies_is_quoted_once, |dir, cmd| {
     }
 });
 
-clitest!(each_draft_has_a_record_of_its_findings, |dir, cmd| {
-    // One draft quotes a paragraph of the article; the other has nothing
-    // from the index.
+/// The seed article as the index (`index/article.txt`), and `a.txt`, a
+/// draft that quotes its first paragraph after a line of its own. Returns
+/// the article and the quoted paragraph.
+fn quoting_draft(dir: &Dir) -> (String, String) {
     let (article, _) = seed_halves();
-    let quoted: &str = article.lines().nth(1).unwrap();
+    let quoted = article.lines().nth(1).unwrap().to_string();
     dir.create("index/article.txt", &article);
     let own = "Our reporter watched the talks from the press room downstairs.";
     dir.create("a.txt", format!("{own}\n{quoted}\n"));
+    (article, quoted)
+}
+
+clitest!(each_draft_has_a_record_of_its_findings, |dir, cmd| {
+    // One draft quotes a paragraph of the article; the other has nothing
+    // from the index.
+    let (_, quoted) = quoting_draft(&dir);
+    let quoted = quoted.as_str();
     dir.create(
         "b.txt",
         "Farmers in the valley expect an early harvest after the warmest spring in twenty years.\n",
@@ -368,11 +377,7 @@ clitest!(each_draft_has_a_record_of_its_findings, |dir, cmd| {
 clitest!(fail_covered_fails_only_drafts_that_reuse_enough, |dir, cmd| {
     // a.txt quotes one paragraph of the article beside a line of its own;
     // copy.txt is the article.
-    let (article, _) = seed_halves();
-    let quoted: &str = article.lines().nth(1).unwrap();
-    dir.create("index/article.txt", &article);
-    let own = "Our reporter watched the talks from the press room downstairs.";
-    dir.create("a.txt", format!("{own}\n{quoted}\n"));
+    let (article, _) = quoting_draft(&dir);
     dir.create("copy.txt", &article);
     let json = flagged_json(&dir, &["check", "a.txt", "-a", "index"]);
     let share = of_type(&json, "draft")[0]["covered"].as_f64().unwrap();
