@@ -1,10 +1,10 @@
 //! Cleaning a corpus: the documents a scan keeps, with their boilerplate
 //! stripped, and for every document removed, why.
 //!
-//! A scan's clusters say which documents to keep (the representatives,
-//! by `--keep`, and every document in no cluster); its boilerplate spans
-//! say what to strip. [`removals`] gives each removed document the kept
-//! one and the verified pair that tie it to its cluster, and with
+//! A scan's clusters say which documents to keep (their kept members,
+//! see [`crate::report::Cluster::kept`], and every document in no
+//! cluster); its boilerplate spans say what to strip. [`removals`] gives
+//! each removed document the kept member that holds it, and with
 //! `--drop-covered` removes the documents that a kept document's copied
 //! passages cover (see [`covered`]); [`write_kept`] writes the kept
 //! documents as JSON Lines, a record of the input kept byte for byte
@@ -27,13 +27,13 @@ use crate::report::{
 pub struct Removal {
     /// The removed document.
     pub doc: DocId,
-    /// The document kept in its place: its cluster's representative, or
-    /// the document whose passages cover it (or cover the representative,
-    /// when that is removed as covered; see [`removals`]).
+    /// The document kept in its place: the kept member of its cluster
+    /// that holds it, or the document whose passages cover it (or cover
+    /// that member, when it is removed as covered; see [`removals`]).
     pub kept: DocId,
-    /// The document it was matched with: of a near-duplicate, the other
-    /// document of its closest verified pair (the representative when the
-    /// two were compared); of a covered document, the one that covers it.
+    /// The document it was compared with: of a near-duplicate, the kept
+    /// member that holds it; of a covered document, the one that covers
+    /// it.
     pub matched: DocId,
     /// Why it was removed.
     pub reason: Reason,
@@ -42,13 +42,16 @@ pub struct Removal {
 /// Why a document was removed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Reason {
-    /// A member of a near-duplicate cluster that is not its
-    /// representative.
+    /// A member of a near-duplicate cluster that a kept member holds.
     Duplicate {
         /// The cluster's id.
         cluster: u32,
-        /// The matched pair's exact Jaccard similarity.
+        /// The exact Jaccard similarity of the removed and the kept
+        /// document.
         similarity: f64,
+        /// The share of the removed document's shingles in the kept one's:
+        /// at least the threshold.
+        contained: f64,
         /// Exact or near.
         kind: DuplicateKind,
     },
@@ -66,12 +69,12 @@ pub enum Reason {
     },
 }
 
-/// The documents `report` leaves out, in input order: every cluster
-/// member that is not its representative, and with `min_covered`, every
+/// The documents `report` leaves out, in input order: every removable
+/// cluster member (one a kept member holds), and with `min_covered`, every
 /// other document that the copied passages of one kept document cover
 /// (see [`covered`]).
 ///
-/// A representative may be covered too. Its cluster's other members are
+/// A cluster's kept member may be covered too. The members it holds are
 /// then kept in the person of the document that covers it: their
 /// [`Removal::kept`] names that one, so that what every removal names as
 /// kept is in the cleaned corpus.
@@ -91,52 +94,29 @@ pub fn removals(report: &Report, min_covered: Option<f64>) -> Vec<Removal> {
     removed
 }
 
-/// One [`Removal`] per cluster member that is not its representative, in
-/// input order.
+/// One [`Removal`] per removable cluster member (see
+/// [`crate::report::Cluster::removable`]), in input order: the kept member
+/// that holds it, and their scores.
 fn duplicates(report: &Report) -> Vec<Removal> {
-    let n = report.ids.len();
-    let mut cluster_of = vec![(0u32, DocId(u32::MAX)); n];
-    for c in &report.clusters {
-        for &m in &c.members {
-            cluster_of[m.index()] = (c.id, c.representative);
-        }
-    }
-    // Each removed document's best pair so far: with the representative
-    // first, then the most similar, then the earliest.
-    let mut best: Vec<Option<(bool, f64, DocId, DuplicateKind)>> =
-        vec![None; n];
-    for d in &report.duplicates {
-        let similarity = d.overlap.jaccard();
-        for (doc, other) in [(d.a, d.b), (d.b, d.a)] {
-            let (cluster, kept) = cluster_of[doc.index()];
-            if cluster == 0 || kept == doc {
-                continue;
-            }
-            let candidate = (other == kept, similarity, other, d.kind);
-            let better = match best[doc.index()] {
-                None => true,
-                Some((rep, sim, o, _)) => {
-                    (candidate.0, candidate.1, std::cmp::Reverse(other))
-                        > (rep, sim, std::cmp::Reverse(o))
-                }
-            };
-            if better {
-                best[doc.index()] = Some(candidate);
-            }
-        }
-    }
-    (0..n)
-        .filter_map(|i| {
-            let (cluster, kept) = cluster_of[i];
-            let (_, similarity, matched, kind) = best[i]?;
-            (cluster != 0).then_some(Removal {
-                doc: DocId(i as u32),
-                kept,
-                matched,
-                reason: Reason::Duplicate { cluster, similarity, kind },
+    let mut removed: Vec<Removal> = report
+        .clusters
+        .iter()
+        .flat_map(|c| {
+            c.removable.iter().map(|r| Removal {
+                doc: r.doc,
+                kept: r.kept,
+                matched: r.kept,
+                reason: Reason::Duplicate {
+                    cluster: c.id,
+                    similarity: r.overlap.jaccard(),
+                    contained: r.overlap.containment_a(),
+                    kind: r.kind,
+                },
             })
         })
-        .collect()
+        .collect();
+    removed.sort_unstable_by_key(|r| r.doc);
+    removed
 }
 
 /// The documents, of those `duplicates` leaves, that copied passages with

@@ -24,7 +24,7 @@ use crate::report::text::{quote, utf8_lossy};
 use crate::report::{
     BoilerplateSpan, BoilerplateTemplate, Check, CheckSummary, Cluster,
     DocInfo, DraftFindings, Duplicate, DuplicateKind, PairOverlap, Params,
-    PassageReport, Report, Summary,
+    PassageReport, Removable, Report, Summary,
 };
 use crate::shingle_df::{self, ShingleDf};
 use crate::tokenize::Tokenizer;
@@ -300,7 +300,14 @@ impl Pipeline {
         let clusters = if roles.is_some() {
             Vec::new()
         } else {
-            clusters(n, &duplicates, &profiles, cfg.keep)
+            clusters(
+                n,
+                &duplicates,
+                &profiles,
+                &exact_groups,
+                cfg.keep,
+                cfg.threshold,
+            )
         };
 
         progress.stage("report", 0);
@@ -422,10 +429,7 @@ impl Pipeline {
                 .filter(|d| d.kind == DuplicateKind::Exact)
                 .count() as u64,
             clusters: clusters.len() as u64,
-            removable: clusters
-                .iter()
-                .map(|c| c.members.len() as u64 - 1)
-                .sum(),
+            removable: clusters.iter().map(|c| c.removable.len() as u64).sum(),
             boilerplate_templates: templates.len() as u64,
             boilerplate_spans: spans.len() as u64,
             boilerplate_bytes: spans
@@ -548,20 +552,100 @@ fn verify_all(
     duplicates
 }
 
-/// Connected components of the duplicate pairs, with representatives.
+/// Kept members of a cluster that a member is compared with, the latest
+/// kept first, before it is kept too.
+const KEPT_TRIED: usize = 16;
+
+/// Connected components of the duplicate pairs, with representatives,
+/// and which members to keep.
+///
+/// A component is joined by pairs, so a chain of versions (each an update
+/// of the one before) makes one cluster even when its ends differ: kept
+/// alone, its representative might hold little of the last version. So
+/// the members are walked in the order `keep` prefers, the representative
+/// first, and each is removable when at least `threshold` of its shingles
+/// are in a kept member's (of the last [`KEPT_TRIED`] kept), and kept
+/// otherwise. Exact copies share the shingle set of their group's first.
 fn clusters(
     n: usize,
     duplicates: &[Duplicate],
     profiles: &[DocProfile],
+    exact_groups: &[Vec<u32>],
     keep: Keep,
+    threshold: f64,
 ) -> Vec<Cluster> {
+    let mut source: Vec<u32> = (0..n as u32).collect();
+    for g in exact_groups {
+        for &d in g {
+            source[d as usize] = g[0];
+        }
+    }
+    let set = |d: u32| &profiles[source[d as usize] as usize].shingles;
+    // `m`'s shingle set against `k`'s, `m`'s first: a verified pair's
+    // counts where there is one (the duplicates are sorted by pair), as
+    // for most members of a cluster and its representative.
+    let compare = |m: u32, k: u32| {
+        let pair = (DocId(m.min(k)), DocId(m.max(k)));
+        match duplicates.binary_search_by_key(&pair, |d| (d.a, d.b)) {
+            Ok(i) if m < k => duplicates[i].overlap,
+            Ok(i) => {
+                let o = duplicates[i].overlap;
+                Overlap {
+                    shared: o.shared,
+                    size_a: o.size_b,
+                    size_b: o.size_a,
+                }
+            }
+            Err(_) => overlap(set(m), set(k)),
+        }
+    };
     components(n, duplicates.iter().map(|d| (d.a.0, d.b.0)))
-        .iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(i, members)| Cluster {
-            id: i as u32 + 1,
-            representative: DocId(representative(members, profiles, keep)),
-            members: members.iter().map(|&m| DocId(m)).collect(),
+        .map(|(i, members)| {
+            let mut order = members.clone();
+            if keep == Keep::Longest {
+                // The longest first, the earliest of equals, as
+                // `representative` picks.
+                order.sort_by_key(|&m| {
+                    (std::cmp::Reverse(profiles[m as usize].tokens), m)
+                });
+            }
+            debug_assert_eq!(
+                order[0],
+                representative(&members, profiles, keep)
+            );
+            let mut kept = vec![order[0]];
+            let mut removable = Vec::new();
+            for &m in &order[1..] {
+                let holder =
+                    kept.iter().rev().take(KEPT_TRIED).find_map(|&k| {
+                        let o = compare(m, k);
+                        (o.containment_a() >= threshold).then_some((k, o))
+                    });
+                match holder {
+                    Some((k, o)) => removable.push(Removable {
+                        doc: DocId(m),
+                        kept: DocId(k),
+                        overlap: o,
+                        kind: if source[m as usize] == source[k as usize] {
+                            DuplicateKind::Exact
+                        } else {
+                            DuplicateKind::Near
+                        },
+                    }),
+                    None => kept.push(m),
+                }
+            }
+            kept.sort_unstable();
+            removable.sort_unstable_by_key(|r| r.doc);
+            Cluster {
+                id: i as u32 + 1,
+                representative: DocId(order[0]),
+                members: members.iter().map(|&m| DocId(m)).collect(),
+                kept: kept.into_iter().map(DocId).collect(),
+                removable,
+            }
         })
         .collect()
 }

@@ -159,6 +159,10 @@ pub struct RemovedMsg<'a> {
     /// The pair's exact Jaccard similarity, 4 decimals; null for a
     /// covered document.
     pub similarity: Option<f64>,
+    /// Of a near-duplicate: the share of its shingles in the kept
+    /// document's, 4 decimals; at least the threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contained: Option<f64>,
     /// `exact` or `near` (a near-duplicate), or `covered`.
     pub kind: RemovedKind,
     /// Of a covered document: the share of its text outside boilerplate
@@ -224,6 +228,11 @@ pub struct ClusterMsg<'a> {
     pub members: Vec<Cow<'a, str>>,
     /// Number of members.
     pub size: usize,
+    /// The members `rehash clean` keeps, in input order: the
+    /// representative, and members that a chain of pairs joined but that
+    /// no kept member holds.
+    #[serde(default)]
+    pub kept: Vec<Cow<'a, str>>,
 }
 
 /// A recurring line or line template, in the inventory.
@@ -343,45 +352,45 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             representative: id(c.representative),
             members: c.members.iter().map(|&m| id(m)).collect(),
             size: c.members.len(),
+            kept: c.kept.iter().map(|&m| id(m)).collect(),
         })
     });
     let removed = report.removals.iter().map(move |r| {
-        let (cluster, similarity, kind, covered, passages) = match r.reason {
-            crate::clean::Reason::Duplicate { cluster, similarity, kind } => (
-                Some(cluster),
-                Some(round4(similarity)),
-                match kind {
-                    DuplicateKind::Exact => RemovedKind::Exact,
-                    DuplicateKind::Near => RemovedKind::Near,
-                },
-                None,
-                None,
-            ),
-            crate::clean::Reason::Covered { overlap, covered } => {
-                let o = &report.overlaps[overlap];
-                (
-                    None,
-                    None,
-                    RemovedKind::Covered,
-                    Some(round4(covered)),
-                    Some(
-                        crate::clean::copied(report, o)
-                            .map(|p| p.id)
-                            .collect(),
-                    ),
-                )
-            }
-        };
-        Message::Removed(RemovedMsg {
+        let mut msg = RemovedMsg {
             doc: id(r.doc),
-            cluster,
+            cluster: None,
             kept: id(r.kept),
             matched: id(r.matched),
-            similarity,
-            kind,
-            covered,
-            passages,
-        })
+            similarity: None,
+            contained: None,
+            kind: RemovedKind::Covered,
+            covered: None,
+            passages: None,
+        };
+        match r.reason {
+            crate::clean::Reason::Duplicate {
+                cluster,
+                similarity,
+                contained,
+                kind,
+            } => {
+                msg.cluster = Some(cluster);
+                msg.similarity = Some(round4(similarity));
+                msg.contained = Some(round4(contained));
+                msg.kind = match kind {
+                    DuplicateKind::Exact => RemovedKind::Exact,
+                    DuplicateKind::Near => RemovedKind::Near,
+                };
+            }
+            crate::clean::Reason::Covered { overlap, covered } => {
+                let o = &report.overlaps[overlap];
+                msg.covered = Some(round4(covered));
+                msg.passages = Some(
+                    crate::clean::copied(report, o).map(|p| p.id).collect(),
+                );
+            }
+        }
+        Message::Removed(msg)
     });
     let overlaps = report.overlaps.iter().map(move |o| {
         let (covered_a, covered_b) = o.covered();

@@ -247,10 +247,33 @@ pub struct Duplicate {
 pub struct Cluster {
     /// 1-based, in order of the clusters' first members.
     pub id: u32,
-    /// The member to keep.
+    /// The member to keep, by `--keep`.
     pub representative: DocId,
     /// All members, in input order.
     pub members: Vec<DocId>,
+    /// The members to keep, in input order: the representative, and each
+    /// member that a chain of pairs joined to the cluster but that no kept
+    /// member holds (see [`Removable`]).
+    pub kept: Vec<DocId>,
+    /// Every other member, with the kept member that holds it, in input
+    /// order.
+    pub removable: Vec<Removable>,
+}
+
+/// A cluster member that a kept member holds: at least the threshold's
+/// share of its shingles are in the kept member's, so removing it loses at
+/// most the rest.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub struct Removable {
+    /// The member.
+    pub doc: DocId,
+    /// The kept member that holds it.
+    pub kept: DocId,
+    /// Their shingle sets, `doc`'s first: `containment_a` is the share of
+    /// `doc` held.
+    pub overlap: Overlap,
+    /// Exact copies (the same normalized text), or near.
+    pub kind: DuplicateKind,
 }
 
 /// A passage with what the renderers show of it.

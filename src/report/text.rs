@@ -112,10 +112,17 @@ pub fn write<W: io::Write>(
             w,
             "{}",
             paint.bold(&format!(
-                "cluster {} · {} documents · keep {}",
+                "cluster {} · {} documents · keep {}{}",
                 c.id,
                 c.members.len(),
-                id_of(report, c.representative)
+                id_of(report, c.representative),
+                match c.kept.len() {
+                    1 => String::new(),
+                    k => format!(
+                        " and {} more that it does not hold",
+                        thousands(k as u64 - 1)
+                    ),
+                }
             ))
         )?;
         // A large family's members and pairs are shown in part, the
@@ -135,7 +142,8 @@ pub fn write<W: io::Write>(
             .unwrap_or(0);
         for &m in &shown {
             let info = &report.docs[&m];
-            let mark = if m == c.representative { "keep" } else { "    " };
+            let kept = c.kept.binary_search(&m).is_ok();
+            let mark = if kept { "keep" } else { "    " };
             let id = visible(&info.id);
             let pad = width - id.chars().count();
             writeln!(

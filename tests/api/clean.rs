@@ -162,3 +162,61 @@ fn what_a_removal_names_as_kept_is_kept() {
     assert_eq!((report.id(copy.matched), copy.kept), ("d00", last));
     assert_eq!(removed[0].kept, last);
 }
+
+/// Ten versions of one long article, each about a tenth longer than the
+/// one before (a live article's updates), among generated articles.
+fn versions() -> (Vec<String>, usize) {
+    let synth = generate(&Spec {
+        docs: 40,
+        words: 300,
+        dup_fraction: 0.0,
+        recap_fraction: 0.0,
+        seed: 5,
+        ..Spec::default()
+    });
+    let texts: Vec<String> = synth.docs.into_iter().map(|d| d.text).collect();
+    let whole = texts[..8].join("\n\n");
+    let paragraphs: Vec<&str> = whole.split("\n\n").collect();
+    let n = paragraphs.len();
+    let mut out: Vec<String> =
+        (1..=10).map(|i| paragraphs[..n * i / 10].join("\n\n")).collect();
+    out.extend(texts[8..].iter().cloned());
+    (out, 10)
+}
+
+#[test]
+fn a_chain_of_versions_keeps_every_member_that_no_kept_one_holds() {
+    let (texts, versions) = versions();
+    for keep in [Keep::First, Keep::Longest] {
+        let report = run(&texts, keep);
+        let chained: Vec<&rehash::report::Cluster> =
+            report.clusters.iter().filter(|c| c.members.len() > 2).collect();
+        assert_eq!(chained.len(), 1, "{:?}", report.clusters);
+        let c = chained[0];
+        // A chain: its first and last versions are not near-duplicates.
+        assert!(c.members.iter().all(|m| m.index() < versions));
+        // Kept first, the first version holds too little of the later
+        // ones, which are kept in turn; kept longest, the last holds all
+        // the versions before it.
+        let last = *c.members.last().unwrap();
+        match keep {
+            Keep::First => assert!(c.kept.len() > 2, "{c:?}"),
+            Keep::Longest => assert_eq!(c.kept, [last]),
+        }
+        assert!(c.kept.contains(&c.representative));
+        // Every removable member is held by a kept one, at the threshold.
+        let kept: Vec<_> = c.kept.clone();
+        for r in &c.removable {
+            assert!(kept.contains(&r.kept) && !kept.contains(&r.doc));
+            assert!(r.overlap.containment_a() >= 0.75, "{r:?}");
+        }
+        assert_eq!(c.kept.len() + c.removable.len(), c.members.len());
+        // Clean's records say the same, with the share held.
+        for r in clean::removals(&report, None) {
+            let Reason::Duplicate { contained, .. } = r.reason else {
+                panic!("no passages asked for");
+            };
+            assert!(contained >= 0.75 && r.kept == r.matched, "{r:?}");
+        }
+    }
+}

@@ -121,6 +121,7 @@ struct Cluster {
     representative: String,
     members: Vec<String>,
     size: usize,
+    kept: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -264,7 +265,14 @@ clitest!(every_record_parses_and_adds_up, |dir, cmd| {
                 assert_eq!(c.size, c.members.len());
                 assert!(c.members.contains(&c.representative));
                 assert_eq!(c.id, clusters);
-                members += c.members.len() as u64 - 1;
+                // The kept members: members, the representative among
+                // them, in input order.
+                assert!(c.kept.contains(&c.representative));
+                assert!(c.kept.iter().all(|k| c.members.contains(k)));
+                assert!(c.kept.is_sorted_by_key(|k| {
+                    c.members.iter().position(|m| m == k)
+                }));
+                members += (c.members.len() - c.kept.len()) as u64;
             }
             Record::Boilerplate(b) => {
                 templates += 1;
