@@ -410,3 +410,49 @@ clitest!(
         assert_eq!(before, after);
     }
 );
+
+clitest!(a_chain_of_versions_is_not_kept_as_its_first, |dir, cmd| {
+    // Eleven versions of the seed article, of its first 5 to 15 lines:
+    // each a near-duplicate of the next, the first not of the last.
+    let seed = std::fs::read_to_string(fixture("seed-article.txt")).unwrap();
+    let lines: Vec<&str> = seed.lines().collect();
+    for n in 5..=15 {
+        dir.create(&format!("v/{n:02}.txt"), lines[..n].join("\n") + "\n");
+    }
+    let scan = cmd.args(["scan", "--no-passages", "v"]).expect_code(0).stdout;
+    let heading = scan.lines().next().unwrap();
+    assert!(
+        heading.starts_with("cluster 1 · 11 documents · keep v/05.txt and ")
+    );
+    assert!(heading.ends_with(" more that it does not hold"), "{heading}");
+
+    let out = dir
+        .command()
+        .args(["clean", "--report", "audit.jsonl", "v"])
+        .expect_code(0);
+    let cluster = &of_type(&dir.read("audit.jsonl"), "cluster")[0];
+    let kept: Vec<&str> = cluster["kept"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert!(kept.len() > 1 && kept[0] == "v/05.txt", "{kept:?}");
+    // The cleaned corpus is the kept versions, the whole article among
+    // them or held by one at the threshold.
+    let written: Vec<String> =
+        texts(&out.stdout).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(written, kept);
+    for r in of_type(&dir.read("audit.jsonl"), "removed") {
+        assert!(kept.contains(&r["kept"].as_str().unwrap()), "{r}");
+        assert_eq!(r["kept"], r["matched"]);
+        assert!(r["contained"].as_f64().unwrap() >= 0.75, "{r}");
+    }
+    // The first version holds too little of the last to stand for it.
+    assert!(
+        kept.last() == Some(&"v/15.txt")
+            || of_type(&dir.read("audit.jsonl"), "removed")
+                .iter()
+                .any(|r| r["doc"] == "v/15.txt" && r["kept"] != "v/05.txt")
+    );
+});
