@@ -10,12 +10,10 @@
 //! documents as JSON Lines, a record of the input kept byte for byte
 //! except for its text.
 
-use std::cmp::Reverse;
 use std::io;
 
 use rayon::prelude::*;
 
-use crate::config::Keep;
 use crate::corpus::{Corpus, DocId};
 use crate::passage::{Passage, PassageKind, Side};
 use crate::report::{
@@ -142,15 +140,9 @@ pub fn covered(
         gone[r.doc.index()] = true;
     }
     let spans = spans_of(report);
-    let longest = report.params.keep == Keep::Longest;
-    // Whether `x` stays rather than `y` when they cover each other.
-    let prefer = |x: (DocId, u64), y: (DocId, u64)| {
-        if longest {
-            (x.1, Reverse(x.0)) > (y.1, Reverse(y.0))
-        } else {
-            x.0 < y.0
-        }
-    };
+    // The order `--keep` prefers documents in, by their length in bytes.
+    let key =
+        |(doc, bytes): (DocId, u64)| report.params.keep.order_key(doc, bytes);
     let mut edges: Vec<Edge> = Vec::new();
     for (i, o) in report.overlaps.iter().enumerate() {
         if gone[o.a.index()] || gone[o.b.index()] {
@@ -171,7 +163,8 @@ pub fn covered(
         for (x, y, covered, other) in
             [(a, b, cover.0, cover.1), (b, a, cover.1, cover.0)]
         {
-            if covered >= min && !(other >= min && prefer(x, y)) {
+            // Of two that cover each other, the preferred one stays.
+            if covered >= min && !(other >= min && key(x) < key(y)) {
                 edges.push(Edge {
                     doc: x.0,
                     by: y.0,
@@ -187,9 +180,7 @@ pub fn covered(
         .chunk_by(|x, y| x.doc == y.doc)
         .map(|g| (g[0].doc, g[0].bytes))
         .collect();
-    if longest {
-        order.sort_unstable_by_key(|&(d, bytes)| (Reverse(bytes), d));
-    }
+    order.sort_unstable_by_key(|&x| key(x));
     let order: Vec<DocId> = order.into_iter().map(|(d, _)| d).collect();
     resolve(&edges, n, &order)
 }

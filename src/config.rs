@@ -37,6 +37,23 @@ pub enum Keep {
     Longest,
 }
 
+impl Keep {
+    /// A key that orders documents as this policy prefers them, the one to
+    /// keep first: by `length` (words, or bytes where words are not at
+    /// hand) for [`Keep::Longest`], then by input order.
+    pub fn order_key(
+        self,
+        doc: crate::corpus::DocId,
+        length: u64,
+    ) -> (std::cmp::Reverse<u64>, crate::corpus::DocId) {
+        let length = match self {
+            Keep::First => 0,
+            Keep::Longest => length,
+        };
+        (std::cmp::Reverse(length), doc)
+    }
+}
+
 /// A validated scan configuration. Build one with [`Config::builder`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {

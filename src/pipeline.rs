@@ -603,18 +603,12 @@ fn clusters(
         .into_par_iter()
         .enumerate()
         .map(|(i, members)| {
+            // The one `keep` prefers first: the representative.
             let mut order = members.clone();
-            if keep == Keep::Longest {
-                // The longest first, the earliest of equals, as
-                // `representative` picks.
-                order.sort_by_key(|&m| {
-                    (std::cmp::Reverse(profiles[m as usize].tokens), m)
-                });
-            }
-            debug_assert_eq!(
-                order[0],
-                representative(&members, profiles, keep)
-            );
+            order.sort_by_key(|&m| {
+                let tokens = u64::from(profiles[m as usize].tokens);
+                keep.order_key(DocId(m), tokens)
+            });
             let mut kept = vec![order[0]];
             let mut removable = Vec::new();
             for &m in &order[1..] {
@@ -1047,22 +1041,6 @@ fn exact_groups(profiles: &[DocProfile]) -> Vec<Vec<u32>> {
         .collect();
     groups.sort_unstable_by_key(|g| g[0]);
     groups
-}
-
-fn representative(
-    members: &[u32],
-    profiles: &[DocProfile],
-    keep: Keep,
-) -> u32 {
-    match keep {
-        Keep::First => members[0],
-        // `max_by_key` keeps the last maximum; reversing keeps the first.
-        Keep::Longest => *members
-            .iter()
-            .rev()
-            .max_by_key(|&&m| profiles[m as usize].tokens)
-            .unwrap_or(&members[0]),
-    }
 }
 
 /// Words shown from the start of a document.
