@@ -381,13 +381,6 @@ impl Pipeline {
                 spans.iter().filter_map(|s| s.template).collect();
             templates.retain(|t| used.contains(&t.id));
             let count = |r: Role| roles.iter().filter(|&&x| x == r).count();
-            let links = duplicates.iter().map(|d| (d.a, d.b)).chain(
-                passages.iter().map(|p| (p.passage.a.doc, p.passage.b.doc)),
-            );
-            let flagged: std::collections::BTreeSet<DocId> = links
-                .flat_map(|(a, b)| [a, b])
-                .filter(|d| roles[d.index()] == Role::Draft)
-                .collect();
             let draft_ids: Vec<DocId> = (0..n as u32)
                 .map(DocId)
                 .filter(|d| roles[d.index()] == Role::Draft)
@@ -400,7 +393,7 @@ impl Pipeline {
                     drafts: count(Role::Draft) as u64,
                     index: count(Role::Index) as u64,
                     ignored: count(Role::Ignored) as u64,
-                    flagged: flagged.len() as u64,
+                    flagged: 0,
                     failed: 0,
                 },
                 fail_covered: None,

@@ -126,12 +126,18 @@ impl DraftFindings {
 }
 
 impl Check {
-    /// Decides which drafts fail: those with a near-duplicate in the
-    /// index, and those with passages, which with `min_covered` must
-    /// cover at least that share of the draft's text. A check is made
-    /// with `None`: every draft with findings fails.
+    /// Counts the drafts with findings, and decides which fail: those
+    /// with a near-duplicate in the index, and those with passages, which
+    /// with `min_covered` must cover at least that share of the draft's
+    /// text. A check is made with `None`: every draft with findings
+    /// fails.
     pub fn gate(&mut self, min_covered: Option<f64>) {
         self.fail_covered = min_covered;
+        self.summary.flagged = self
+            .findings
+            .iter()
+            .filter(|f| f.near_duplicates > 0 || f.passages > 0)
+            .count() as u64;
         for f in &mut self.findings {
             f.fails = f.near_duplicates > 0
                 || (f.passages > 0
