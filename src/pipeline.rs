@@ -624,13 +624,11 @@ fn clusters(
                     None => kept.push(m),
                 }
             }
-            kept.sort_unstable();
             removable.sort_unstable_by_key(|r| r.doc);
             Cluster {
                 id: i as u32 + 1,
                 representative: DocId(order[0]),
                 members: members.iter().map(|&m| DocId(m)).collect(),
-                kept: kept.into_iter().map(DocId).collect(),
                 removable,
             }
         })

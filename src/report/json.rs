@@ -352,7 +352,7 @@ pub fn messages(report: &Report) -> impl Iterator<Item = Message<'_>> {
             representative: id(c.representative),
             members: c.members.iter().map(|&m| id(m)).collect(),
             size: c.members.len(),
-            kept: c.kept.iter().map(|&m| id(m)).collect(),
+            kept: c.kept().into_iter().map(id).collect(),
         })
     });
     let removed = report.removals.iter().map(move |r| {

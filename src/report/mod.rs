@@ -257,13 +257,23 @@ pub struct Cluster {
     pub representative: DocId,
     /// All members, in input order.
     pub members: Vec<DocId>,
-    /// The members to keep, in input order: the representative, and each
-    /// member that a chain of pairs joined to the cluster but that no kept
-    /// member holds (see [`Removable`]).
-    pub kept: Vec<DocId>,
-    /// Every other member, with the kept member that holds it, in input
-    /// order.
+    /// The members a kept member holds (see [`Removable`]), in input
+    /// order; the others are kept (see [`Cluster::kept`]).
     pub removable: Vec<Removable>,
+}
+
+impl Cluster {
+    /// Whether `doc`, a member, is kept: the representative, or a member
+    /// that a chain of pairs joined to the cluster but that no kept member
+    /// holds.
+    pub fn is_kept(&self, doc: DocId) -> bool {
+        self.removable.binary_search_by_key(&doc, |r| r.doc).is_err()
+    }
+
+    /// The members to keep, in input order.
+    pub fn kept(&self) -> Vec<DocId> {
+        self.members.iter().copied().filter(|&m| self.is_kept(m)).collect()
+    }
 }
 
 /// A cluster member that a kept member holds: at least the threshold's

@@ -116,7 +116,7 @@ pub fn write<W: io::Write>(
                 c.id,
                 c.members.len(),
                 id_of(report, c.representative),
-                match c.kept.len() {
+                match c.members.len() - c.removable.len() {
                     1 => String::new(),
                     k => format!(
                         " and {} more that it does not hold",
@@ -142,8 +142,7 @@ pub fn write<W: io::Write>(
             .unwrap_or(0);
         for &m in &shown {
             let info = &report.docs[&m];
-            let kept = c.kept.binary_search(&m).is_ok();
-            let mark = if kept { "keep" } else { "    " };
+            let mark = if c.is_kept(m) { "keep" } else { "    " };
             let id = visible(&info.id);
             let pad = width - id.chars().count();
             writeln!(
