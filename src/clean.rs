@@ -149,10 +149,9 @@ pub fn covered(
             continue;
         }
         let share = |doc: DocId, side: fn(&Passage) -> Side, bytes: u64| {
-            let mut sides: Vec<(u32, u32)> = copied(report, o)
+            let sides: Vec<(u32, u32)> = copied(report, o)
                 .map(|p| (side(&p.passage).start, side(&p.passage).end))
                 .collect();
-            sides.sort_unstable();
             let boilerplate =
                 &report.boilerplate_spans[spans[doc.index()].clone()];
             outside_share(&sides, boilerplate, bytes)
@@ -339,32 +338,24 @@ fn resolve(edges: &[Edge], n: usize, order: &[DocId]) -> Vec<Removal> {
     removed
 }
 
-/// The share of `bytes` outside `boilerplate` (sorted, disjoint spans)
-/// that `sides` (sorted by start) cover; 0 when nothing is outside.
+/// The share of `bytes` outside `boilerplate` (disjoint spans) that
+/// `sides` (in any order) cover; 0 when nothing is outside.
 fn outside_share(
     sides: &[(u32, u32)],
     boilerplate: &[BoilerplateSpan],
     bytes: u64,
 ) -> f64 {
-    let in_boilerplate = |s: u32, e: u32| -> u64 {
-        let from = boilerplate.partition_point(|b| b.end <= s);
-        boilerplate[from..]
-            .iter()
-            .take_while(|b| b.start < e)
-            .map(|b| u64::from(b.end.min(e) - b.start.max(s)))
-            .sum()
-    };
-    let mut covered = 0;
-    let mut end = 0u32;
-    for &(s, e) in sides {
-        let s = s.max(end);
-        if e > s {
-            covered += u64::from(e - s) - in_boilerplate(s, e);
-            end = e;
-        }
-    }
+    // Boilerplate spans are disjoint, so what the sides cover outside
+    // them is what sides and spans cover together, less the spans.
     let all: u64 =
         boilerplate.iter().map(|b| u64::from(b.end - b.start)).sum();
+    let mut both: Vec<(u32, u32)> = sides
+        .iter()
+        .copied()
+        .chain(boilerplate.iter().map(|b| (b.start, b.end)))
+        .collect();
+    both.sort_unstable();
+    let covered = crate::report::covered(both.into_iter()) - all;
     let outside = bytes.saturating_sub(all);
     if outside == 0 { 0.0 } else { (covered as f64 / outside as f64).min(1.0) }
 }

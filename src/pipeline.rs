@@ -24,7 +24,7 @@ use crate::report::text::{quote, utf8_lossy};
 use crate::report::{
     BoilerplateSpan, BoilerplateTemplate, Check, CheckSummary, Cluster,
     DocInfo, DraftFindings, Duplicate, DuplicateKind, PairOverlap, Params,
-    PassageReport, Removable, Report, Summary,
+    PassageReport, Removable, Report, Summary, covered,
 };
 use crate::shingle_df::{self, ShingleDf};
 use crate::tokenize::Tokenizer;
@@ -865,21 +865,6 @@ fn pair_overlaps(
             }
         })
         .collect()
-}
-
-/// Bytes inside at least one of `spans`, `(start, end)` in order of
-/// start.
-fn covered(spans: impl Iterator<Item = (u32, u32)>) -> u64 {
-    let mut total = 0u64;
-    let mut end = 0u32;
-    for (s, e) in spans {
-        let s = s.max(end);
-        if e > s {
-            total += u64::from(e - s);
-            end = e;
-        }
-    }
-    total
 }
 
 /// Drops the items of `items` on every thread.

@@ -77,6 +77,21 @@ impl PairOverlap {
     }
 }
 
+/// Bytes inside at least one of `spans`, `(start, end)` in order of
+/// start.
+pub(crate) fn covered(spans: impl Iterator<Item = (u32, u32)>) -> u64 {
+    let mut total = 0u64;
+    let mut end = 0u32;
+    for (s, e) in spans {
+        let s = s.max(end);
+        if e > s {
+            total += u64::from(e - s);
+            end = e;
+        }
+    }
+    total
+}
+
 /// `part` of `whole` bytes as a share; 0 of an empty text.
 fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
