@@ -24,7 +24,9 @@ pub const SEED: u64 = 0x7265_6861_7368_0001;
 /// are small.
 pub const DEFAULT_MAX_BUCKET: usize = 100;
 
-/// Which member of a cluster is the one to keep.
+/// Which member of a cluster to keep: the order its members are
+/// preferred in ([`Keep::order_key`]), the first being the representative,
+/// which `rehash clean` keeps with every member no kept one holds.
 #[derive(
     Clone, Copy, Debug, Default, Eq, PartialEq, Hash, Serialize, Deserialize,
 )]

@@ -2,8 +2,9 @@
 //!
 //! A [`Truth`] file says what should be found; [`Predictions`] are what a
 //! run found, taken from a [`Report`] in memory or read back from a JSON
-//! Lines report (the same predictions either way; a test holds them
-//! equal). [`evaluate`] picks
+//! Lines report or a `rehash clean` audit (the same predictions either
+//! way; a test holds them equal); an audit's removals join the clusters
+//! ([`Predictions::groups`]). [`evaluate`] picks
 //! the measures from the truth's shape (see [`metrics`]) and returns an
 //! [`Evaluation`], which prints as a table or serializes to JSON.
 
