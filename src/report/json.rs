@@ -142,22 +142,22 @@ pub struct DraftMsg<'a> {
 }
 
 /// A document removed by `rehash clean`: which document was kept
-/// instead, and what ties the two: a verified pair of its cluster, or
-/// the passages that cover it.
+/// instead, and what ties the two: the kept member of its cluster that
+/// holds it, or the passages that cover it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RemovedMsg<'a> {
     /// The removed document's id.
     pub doc: Cow<'a, str>,
     /// Its cluster's id; null for a covered document.
     pub cluster: Option<u32>,
-    /// The id of the document kept in its place: the cluster's
-    /// representative, or the document that covers it.
+    /// The id of the document kept in its place: the kept member of its
+    /// cluster that holds it, or the document that covers it (or, when
+    /// that member is itself covered, the document covering that one).
     pub kept: Cow<'a, str>,
-    /// The other document of its closest verified pair (the kept one when
-    /// the two were compared), or the document that covers it.
+    /// The kept member that holds it, or the document that covers it.
     pub matched: Cow<'a, str>,
-    /// The pair's exact Jaccard similarity, 4 decimals; null for a
-    /// covered document.
+    /// The exact Jaccard similarity of it and `matched`, 4 decimals; null
+    /// for a covered document.
     pub similarity: Option<f64>,
     /// Of a near-duplicate: the share of its shingles in the kept
     /// document's, 4 decimals; at least the threshold.
