@@ -19,8 +19,12 @@
 //!    [`SAMPLE_DOCS`] of them, fewer than half of the neighbouring pairs
 //!    have a MinHash estimate of [`COPY_SIMILARITY`] or more. Lines shared
 //!    by a family of near-duplicates, or by an article and the wire story
-//!    it quotes at length, are content, not boilerplate; or
-//! 3. (context) it lies in a run of lines without a prose line (one of
+//!    it quotes at length, are content, not boilerplate; and
+//! 3. it does not stand in the document's own text: a run of recurring
+//!    lines of prose with a line of the document's own on both sides is
+//!    quoted, as a wire story's paragraphs are in the articles that run
+//!    them (see `quoted_lines`); or
+//! 4. (context) it lies in a run of lines without a prose line (one of
 //!    [`PROSE_TOKENS`] words or more) enclosed by boilerplate on both
 //!    sides: the related-links lists and captions between a page's
 //!    navigation blocks. A document's largest run of lines is never taken
@@ -393,6 +397,10 @@ pub fn detect(
                     recurring(d, i).map(|at| Marked::line(p, i, Some(at)))
                 })
                 .collect();
+            let quoted = quoted_lines(&p.lines, &spans);
+            if !quoted.is_empty() {
+                spans.retain(|m| quoted.binary_search(&m.line).is_err());
+            }
             if settings.context && !spans.is_empty() {
                 spans.extend(
                     context_lines(&p.lines, &spans)
@@ -1094,6 +1102,40 @@ fn has_line(marked: &[Marked], line: u32) -> bool {
     marked.binary_search_by_key(&line, |m| m.line).is_ok()
 }
 
+/// Recurring lines (of `marked`, sorted by line) that are quoted text, not
+/// boilerplate: each run of consecutive recurring lines, all of them
+/// prose ([`PROSE_TOKENS`] words or more), that has a line of the
+/// document's own right before it and right after it (one that does not
+/// recur, of at least [`SENTENCE_MIN_TOKENS`] words), as a wire story's
+/// paragraphs stand in the articles that run them. A page's footers and
+/// legal notices follow its text, and what it puts between paragraphs
+/// (promotions, "Advertisement", related links) is short.
+fn quoted_lines(lines: &[Line], marked: &[Marked]) -> Vec<u32> {
+    let prose = |i: u32| lines[i as usize].len() >= PROSE_TOKENS;
+    let own = |i: u32| {
+        (i as usize) < lines.len()
+            && lines[i as usize].len() >= SENTENCE_MIN_TOKENS
+            && !has_line(marked, i)
+    };
+    let mut quoted = Vec::new();
+    let mut at = 0;
+    while at < marked.len() {
+        // A run of recurring lines: `start..end`.
+        let start = marked[at].line;
+        let mut end = start + 1;
+        at += 1;
+        while at < marked.len() && marked[at].line <= end {
+            end = end.max(marked[at].line + 1);
+            at += 1;
+        }
+        let enclosed = start > 0 && own(start - 1) && own(end);
+        if enclosed && (start..end).all(prose) {
+            quoted.extend(start..end);
+        }
+    }
+    quoted
+}
+
 /// Lines that are boilerplate by context, given the recurring ones
 /// (`marked`, sorted by line).
 fn context_lines(lines: &[Line], marked: &[Marked]) -> Vec<u32> {
@@ -1285,6 +1327,48 @@ mod tests {
             .collect();
         let (_, bp) = run(&texts, 2);
         assert_eq!(bp.templates.len(), 1);
+    }
+
+    #[test]
+    fn paragraphs_quoted_between_paragraphs_are_text() {
+        // A wire story's two paragraphs that four unrelated articles run
+        // between their own paragraphs, and a fifth at its end, after the
+        // short promotion they all carry between two paragraphs.
+        let wire = [
+            "The regional transit authority said on Tuesday that it would suspend \
+             overnight service on three commuter lines for six weeks while crews \
+             replace worn signal cables across the network",
+            "Officials estimated that the project would cost about fourteen million \
+             dollars and affect roughly nine thousand riders each night until the \
+             work is finished in the spring",
+        ];
+        let promo = "Sign up for our morning newsletter";
+        let texts: Vec<String> = (0..5)
+            .map(|i| {
+                let (own, more) = (article(i), article(i + 10));
+                let wire = wire.join("\n");
+                if i < 4 {
+                    format!("{own}\n{promo}\n{more}\n{wire}\n{own} again")
+                } else {
+                    format!("{own}\n{promo}\n{more}\n{wire}")
+                }
+            })
+            .collect();
+        let (profiles, bp) = run(&texts, 2);
+        for (d, (spans, p)) in bp.spans.iter().zip(&profiles).enumerate() {
+            let text = &texts[d];
+            let found = span_texts(text, spans);
+            if d < 4 {
+                assert_eq!(found, [promo], "document {d}");
+            } else {
+                assert_eq!(found, [promo, wire[0], wire[1]], "document {d}");
+                assert_eq!(p.lines.len(), 5);
+            }
+        }
+        // The quote still recurs in all five documents: the promotion and
+        // its two lines are listed, each of five documents.
+        assert_eq!(bp.templates.len(), 3);
+        assert!(bp.templates.iter().all(|t| t.documents == 5));
     }
 
     #[test]

@@ -432,3 +432,83 @@ clitest!(fail_covered_fails_only_drafts_that_reuse_enough, |dir, cmd| {
         .stdout;
     assert!(!out.contains("passes") && !out.contains("failing"), "{out}");
 });
+
+clitest!(
+    a_wire_paragraph_that_several_index_articles_quote_is_found,
+    |dir, cmd| {
+        // Four unrelated stories run the same wire paragraph after their first
+        // paragraph, and the draft runs it between two of its own: a paragraph
+        // in four index documents that are not copies recurs as a long footer
+        // does, but stands in their text.
+        let wire = "The regional transit authority said on Tuesday that it would \
+                suspend overnight service on three commuter lines for six weeks \
+                while crews replace worn signal cables, a project that officials \
+                expect to affect about nine thousand riders each night.";
+        let stories = [
+            "01-bridge-council.txt",
+            "03-harvest-festival.txt",
+            "05-school-board.txt",
+            "07-storm-warning.txt",
+        ];
+        for name in stories {
+            let text =
+                std::fs::read_to_string(fixture("news").join(name)).unwrap();
+            let paragraphs: Vec<&str> = text.split("\n\n").collect();
+            let mut quoting = paragraphs[..3].to_vec();
+            quoting.push(wire);
+            quoting.extend(&paragraphs[3..]);
+            dir.create(&format!("index/{name}"), quoting.join("\n\n"));
+        }
+        let seed =
+            std::fs::read_to_string(fixture("seed-article.txt")).unwrap();
+        let lines: Vec<&str> = seed.lines().collect();
+        let draft = format!(
+            "{}\n{wire}\n{}\n",
+            lines[..3].join("\n"),
+            lines[3..6].join("\n")
+        );
+        dir.create("draft.txt", &draft);
+        let json = flagged_json(&dir, &["check", "draft.txt", "-a", "index"]);
+        let at = draft.find(wire).unwrap();
+        let mut quoted: Vec<String> = of_type(&json, "passage")
+            .iter()
+            .filter(|p| {
+                let s = p["a"]["start"].as_u64().unwrap() as usize;
+                let e = p["a"]["end"].as_u64().unwrap() as usize;
+                p["a"]["doc"] == "draft.txt"
+                    && s >= at
+                    && e <= at + wire.len()
+                    && e - s > wire.len() * 9 / 10
+                    && p["kind"] == "verbatim"
+            })
+            .map(|p| p["b"]["doc"].as_str().unwrap().to_string())
+            .collect();
+        quoted.sort_unstable();
+        let expected: Vec<String> =
+            stories.iter().map(|name| format!("index/{name}")).collect();
+        assert_eq!(quoted, expected, "{json}");
+        // Nor is it boilerplate of the index: a scan finds it quoted in each
+        // pair of the stories.
+        let out = cmd
+            .args(["scan", "--format", "json", "index"])
+            .expect_code(0)
+            .stdout;
+        let templates = of_type(&out, "boilerplate");
+        assert!(
+            templates.iter().all(|t| !t["template"]
+                .as_str()
+                .unwrap()
+                .starts_with("The regional transit")),
+            "{out}"
+        );
+        let wired = of_type(&out, "passage")
+            .iter()
+            .filter(|p| {
+                let s = p["a"]["start"].as_u64().unwrap() as usize;
+                let e = p["a"]["end"].as_u64().unwrap() as usize;
+                e - s > wire.len() * 9 / 10 && p["kind"] == "verbatim"
+            })
+            .count();
+        assert_eq!(wired, 6, "{out}");
+    }
+);
