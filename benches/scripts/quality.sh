@@ -6,7 +6,8 @@
 # rehash clean --drop-covered 0.8, via clean-families.py; recap
 # sentences as passages; planted boilerplate lines as spans; via
 # bench-truth.py; passages between planted copies, via copy-passages.py),
-# also with the corpora's line breaks taken out.
+# also with the corpora's line breaks taken out; and, via
+# mrpc-ceiling.py, what word overlap can do on the MRPC pairs.
 #
 #   benches/scripts/quality.sh [SIZE ...]     (default: 10k)
 set -euo pipefail
@@ -22,10 +23,15 @@ run() { echo; echo "\$ rehash eval $*"; "$BIN" eval --no-progress "$@"; }
 
 M=$SHARED/data/mrpc-train
 run --truth "$M/truth.jsonl" --match passages "$M/docs.jsonl"
+# What word overlap of any kind can do on the same pairs.
+MREPORT=$(mktemp)
+trap 'rm -f "$MREPORT"' EXIT
+"$BIN" scan --format json --no-progress -o "$MREPORT" "$M/docs.jsonl" || [ $? -eq 2 ]
+python3 "$HERE/mrpc-ceiling.py" "$M/docs.jsonl" "$M/truth.jsonl" "$MREPORT"
 U=$SHARED/data/utomo-dev
 # Groups by site: clusters_site.jsonl groups by site and year.
 SITES=$(mktemp)
-trap 'rm -f "$SITES"' EXIT
+trap 'rm -f "$MREPORT" "$SITES"' EXIT
 python3 -c 'import json, sys
 for l in open(sys.argv[1]):
     r = json.loads(l); r["cluster"] = r["cluster"].split("-")[0]; print(json.dumps(r))' \
