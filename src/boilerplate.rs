@@ -1120,12 +1120,12 @@ fn quoted_lines(lines: &[Line], marked: &[Marked]) -> Vec<u32> {
     let mut quoted = Vec::new();
     let mut at = 0;
     while at < marked.len() {
-        // A run of recurring lines: `start..end`.
+        // A run of consecutive recurring lines: `start..end`.
         let start = marked[at].line;
         let mut end = start + 1;
         at += 1;
-        while at < marked.len() && marked[at].line <= end {
-            end = end.max(marked[at].line + 1);
+        while at < marked.len() && marked[at].line == end {
+            end += 1;
             at += 1;
         }
         let enclosed = start > 0 && own(start - 1) && own(end);
