@@ -419,7 +419,7 @@ const LINE_KEY_SEED: u64 = 0x6c69_6e65;
 /// again, without a second chain of multiplications, each waiting for
 /// the one before, over every token. In `perf record` of c100k of
 /// `../shared/bench` (`--no-passages`), that chain was half of the
-/// samples of [`line`] (306–331 against 164–178, two runs each).
+/// samples of [`line()`] (306–331 against 164–178, two runs each).
 struct SpanKeys<'a> {
     prefix: &'a [u64],
 }
