@@ -1112,10 +1112,9 @@ fn has_line(marked: &[Marked], line: u32) -> bool {
 /// (promotions, "Advertisement", related links) is short.
 fn quoted_lines(lines: &[Line], marked: &[Marked]) -> Vec<u32> {
     let prose = |i: u32| lines[i as usize].len() >= PROSE_TOKENS;
+    // The lines on either side of a whole run do not recur.
     let own = |i: u32| {
-        (i as usize) < lines.len()
-            && lines[i as usize].len() >= SENTENCE_MIN_TOKENS
-            && !has_line(marked, i)
+        lines.get(i as usize).is_some_and(|l| l.len() >= SENTENCE_MIN_TOKENS)
     };
     let mut quoted = Vec::new();
     let mut at = 0;
