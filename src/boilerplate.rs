@@ -1116,45 +1116,36 @@ fn quoted_lines(lines: &[Line], marked: &[Marked]) -> Vec<u32> {
     let own = |i: u32| {
         lines.get(i as usize).is_some_and(|l| l.len() >= SENTENCE_MIN_TOKENS)
     };
-    let mut quoted = Vec::new();
-    let mut at = 0;
-    while at < marked.len() {
-        // A run of consecutive recurring lines: `start..end`.
-        let start = marked[at].line;
-        let mut end = start + 1;
-        at += 1;
-        while at < marked.len() && marked[at].line == end {
-            end += 1;
-            at += 1;
-        }
-        let enclosed = start > 0 && own(start - 1) && own(end);
-        if enclosed && (start..end).all(prose) {
-            quoted.extend(start..end);
+    marked_runs(marked)
+        .into_iter()
+        .filter(|&(s, e)| s > 0 && own(s - 1) && own(e) && (s..e).all(prose))
+        .flat_map(|(s, e)| s..e)
+        .collect()
+}
+
+/// The runs of consecutive lines in `marked` (sorted by line, a line at
+/// most once), as `(first, one past the last)`.
+fn marked_runs(marked: &[Marked]) -> Vec<(u32, u32)> {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for m in marked {
+        match runs.last_mut() {
+            Some(run) if run.1 == m.line => run.1 += 1,
+            _ => runs.push((m.line, m.line + 1)),
         }
     }
-    quoted
+    runs
 }
 
 /// Lines that are boilerplate by context, given the recurring ones
 /// (`marked`, sorted by line).
 fn context_lines(lines: &[Line], marked: &[Marked]) -> Vec<u32> {
-    let is_marked = |i: u32| has_line(marked, i);
-    // Runs of unmarked lines.
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    let mut start = None;
-    for i in 0..lines.len() as u32 {
-        match (is_marked(i), start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                runs.push((s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        runs.push((s, lines.len() as u32));
-    }
+    // Runs of unmarked lines: the gaps around the marked ones.
+    let last = lines.len() as u32;
+    let marked = marked_runs(marked);
+    let ends = marked.iter().map(|r| r.0).chain([last]);
+    let starts = [0].into_iter().chain(marked.iter().map(|r| r.1));
+    let runs: Vec<(u32, u32)> =
+        starts.zip(ends).filter(|(s, e)| s < e).collect();
     let size = |r: &(u32, u32)| -> u32 {
         (r.0..r.1).map(|i| lines[i as usize].len()).sum()
     };
@@ -1163,7 +1154,6 @@ fn context_lines(lines: &[Line], marked: &[Marked]) -> Vec<u32> {
         .enumerate()
         .max_by_key(|&(i, r)| (size(r), std::cmp::Reverse(i)))
         .map(|(i, _)| i);
-    let last = lines.len() as u32;
     runs.iter()
         .enumerate()
         .filter(|&(i, &(s, e))| Some(i) != largest && s > 0 && e < last)
